@@ -1,0 +1,140 @@
+"""The running examples of the site, defined once.
+
+Every figure and every number in the prose starts here, so the sliding window, the
+equations, the graphs and the weight matrices all show the same values. Values are small
+integers (or one-decimal weights for the fully connected layer) so that a reader can redo
+each sum by hand; anything random is drawn from a fixed seed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from diagram_gen import layers
+
+#: Names of the four weights of the 2x2 kernel, in row-major kernel order.
+GREEK_WEIGHT_NAMES = ("α", "β", "γ", "δ")
+
+_SUBSCRIPTS = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
+
+
+def subscript(number: int) -> str:
+    """``12`` -> ``₁₂``, for labels such as x₁₂."""
+    return str(number).translate(_SUBSCRIPTS)
+
+
+@dataclass(frozen=True)
+class SmallConv:
+    """One single-channel 2D convolution with named weights (seed 002's example).
+
+    Attributes
+    ----------
+    image : ndarray, shape (C_in, H, W)
+    kernel : ndarray, shape (C_out, C_in, kh, kw)
+    bias : ndarray, shape (C_out,)
+    weight_names : tuple of str, one per entry of ``kernel.ravel()``
+    stride, padding, dilation : the layer's parameters, as given to :func:`layers.conv`
+    """
+
+    image: np.ndarray
+    kernel: np.ndarray
+    bias: np.ndarray
+    weight_names: tuple[str, ...]
+    stride: int | tuple[int, ...] = 1
+    padding: int | str | tuple[int, ...] = 0
+    dilation: int | tuple[int, ...] = 1
+
+    @property
+    def layer_kwargs(self) -> dict[str, object]:
+        return {"stride": self.stride, "padding": self.padding, "dilation": self.dilation}
+
+    def output(self) -> np.ndarray:
+        """The layer's output, shape (C_out, H_out, W_out), bias included."""
+        return layers.conv(self.image, self.kernel, self.bias, **self.layer_kwargs)
+
+
+def small_conv() -> SmallConv:
+    """The 3x3 image, the 2x2 kernel alpha, beta, gamma, delta and the bias b."""
+    image = np.array([[3, 1, 2], [0, 4, 1], [2, 1, 0]], dtype=float)[np.newaxis]
+    kernel = np.array([[2, -1], [1, 3]], dtype=float)[np.newaxis, np.newaxis]
+    return SmallConv(image, kernel, np.array([1.0]), GREEK_WEIGHT_NAMES)
+
+
+def conv_example(
+    *,
+    height: int = 3,
+    width: int = 3,
+    kernel: int = 2,
+    in_channels: int = 1,
+    out_channels: int = 1,
+    stride: int = 1,
+    padding: int | str = 0,
+    dilation: int = 1,
+    seed: int = 2,
+) -> SmallConv:
+    """The small example, or a layer of the same kind with the reader's own sizes.
+
+    With the default sizes this is exactly :func:`small_conv`. Otherwise the image and the
+    kernel hold small non-zero integers drawn from ``seed`` (a zero weight would look like
+    an untrainable zero), and weights are named w with their indices.
+    """
+    for name, value in (("height", height), ("width", width), ("kernel", kernel)):
+        layers.check_positive_int(name, value)
+    for name, value in (("in_channels", in_channels), ("out_channels", out_channels)):
+        layers.check_positive_int(name, value)
+    defaults = (height, width, kernel, in_channels, out_channels) == (3, 3, 2, 1, 1)
+    if defaults:
+        base = small_conv()
+        image, weights, bias, names = base.image, base.kernel, base.bias, base.weight_names
+    else:
+        rng = np.random.default_rng(seed)
+        image = rng.integers(0, 5, size=(in_channels, height, width)).astype(float)
+        shape = (out_channels, in_channels, kernel, kernel)
+        weights = rng.choice(np.array([-3, -2, -1, 1, 2, 3]), size=shape).astype(float)
+        bias = rng.integers(-2, 3, size=out_channels).astype(float)
+        names = tuple(_weight_name(index, shape) for index in np.ndindex(*shape))
+    example = SmallConv(image, weights, bias, names, stride, padding, dilation)
+    example.output()  # let the layer math reject impossible parameters now, in one place
+    return example
+
+
+def _weight_name(index: tuple[int, ...], shape: tuple[int, ...]) -> str:
+    """w₁₂ for a single-channel kernel, w₁,₂,₁₂ (out, in, row col) otherwise."""
+    out_c, in_c, row, col = index
+    position = subscript(row + 1) + subscript(col + 1)
+    if shape[0] == 1 and shape[1] == 1:
+        return "w" + position
+    return f"w{subscript(out_c + 1)},{subscript(in_c + 1)},{position}"
+
+
+@dataclass(frozen=True)
+class Dense:
+    """A fully connected layer ``y = W @ x + b`` with ``W`` of shape (n_out, n_in)."""
+
+    x: np.ndarray
+    weights: np.ndarray
+    bias: np.ndarray
+
+    def output(self) -> np.ndarray:
+        return layers.dense(self.x, self.weights, self.bias)
+
+
+def fully_connected(*, n_in: int = 9, n_out: int = 4, seed: int = 4) -> Dense:
+    """The 9-to-4 fully connected layer (seed 004), or one of the reader's size.
+
+    Its 9 inputs are the small example's image read row by row, so that the fully
+    connected and the convolutional layer can be compared on the same input. Weights and
+    biases have one decimal, drawn from ``seed``.
+    """
+    layers.check_positive_int("n_in", n_in)
+    layers.check_positive_int("n_out", n_out)
+    layers.check_int("seed", seed)
+    rng = np.random.default_rng(seed)
+    image = small_conv().image.ravel()
+    x = image if n_in == image.size else rng.integers(0, 5, size=n_in).astype(float)
+    weights = np.round(rng.normal(0.0, 0.6, size=(n_out, n_in)), 1)
+    weights[weights == 0] = 0.1  # a weight of exactly zero would read as a missing edge
+    bias = np.round(rng.normal(0.0, 0.5, size=n_out), 1)
+    return Dense(x, weights, bias)
