@@ -26,13 +26,13 @@ def subscript(number: int) -> str:
 
 
 @dataclass(frozen=True)
-class SmallConv:
-    """One single-channel 2D convolution with named weights (seed 002's example).
+class ConvLayer:
+    """One convolution with named weights: the small example, or the reader's own.
 
     Attributes
     ----------
-    image : ndarray, shape (C_in, H, W)
-    kernel : ndarray, shape (C_out, C_in, kh, kw)
+    image : ndarray, shape (C_in, *spatial)
+    kernel : ndarray, shape (C_out, C_in, *kernel)
     bias : ndarray, shape (C_out,)
     weight_names : tuple of str, one per entry of ``kernel.ravel()``
     stride, padding, dilation : the layer's parameters, as given to :func:`layers.conv`
@@ -55,11 +55,11 @@ class SmallConv:
         return layers.conv(self.image, self.kernel, self.bias, **self.layer_kwargs)
 
 
-def small_conv() -> SmallConv:
+def small_conv() -> ConvLayer:
     """The 3x3 image, the 2x2 kernel alpha, beta, gamma, delta and the bias b."""
     image = np.array([[3, 1, 2], [0, 4, 1], [2, 1, 0]], dtype=float)[np.newaxis]
     kernel = np.array([[2, -1], [1, 3]], dtype=float)[np.newaxis, np.newaxis]
-    return SmallConv(image, kernel, np.array([1.0]), GREEK_WEIGHT_NAMES)
+    return ConvLayer(image, kernel, np.array([1.0]), GREEK_WEIGHT_NAMES)
 
 
 def conv_example(
@@ -73,7 +73,7 @@ def conv_example(
     padding: int | str = 0,
     dilation: int = 1,
     seed: int = 2,
-) -> SmallConv:
+) -> ConvLayer:
     """The small example, or a layer of the same kind with the reader's own sizes.
 
     With the default sizes this is exactly :func:`small_conv`. Otherwise the image and the
@@ -95,7 +95,7 @@ def conv_example(
         weights = rng.choice(np.array([-3, -2, -1, 1, 2, 3]), size=shape).astype(float)
         bias = rng.integers(-2, 3, size=out_channels).astype(float)
         names = tuple(_weight_name(index, shape) for index in np.ndindex(*shape))
-    example = SmallConv(image, weights, bias, names, stride, padding, dilation)
+    example = ConvLayer(image, weights, bias, names, stride, padding, dilation)
     example.output()  # let the layer math reject impossible parameters now, in one place
     return example
 
@@ -138,3 +138,35 @@ def fully_connected(*, n_in: int = 9, n_out: int = 4, seed: int = 4) -> Dense:
     weights[weights == 0] = 0.1  # a weight of exactly zero would read as a missing edge
     bias = np.round(rng.normal(0.0, 0.5, size=n_out), 1)
     return Dense(x, weights, bias)
+
+
+def line_example(*, n_in: int = 8, kernel: int = 3, seed: int = 0) -> ConvLayer:
+    """The 1D example (seed 000): ``n_in`` inputs, a kernel of ``kernel`` weights w₁, w₂, …
+
+    Used by the sparse-connectivity and weight-sharing figures. Inputs and weights are
+    small non-zero integers drawn from ``seed``.
+    """
+    layers.check_positive_int("n_in", n_in)
+    layers.check_positive_int("kernel", kernel)
+    layers.check_int("seed", seed)
+    rng = np.random.default_rng(seed)
+    x = rng.integers(1, 6, size=(1, n_in)).astype(float)
+    weights = rng.choice(np.array([-3, -2, -1, 1, 2, 3]), size=(1, 1, kernel)).astype(float)
+    names = tuple(f"w{subscript(i + 1)}" for i in range(kernel))
+    example = ConvLayer(x, weights, np.array([1.0]), names)
+    example.output()
+    return example
+
+
+def locally_connected_weights(example: ConvLayer, *, seed: int = 0) -> np.ndarray:
+    """Independent weights for the same connections as ``example`` (no sharing).
+
+    A locally connected layer has the sparse connections of the 1D convolution but every
+    edge owns its weight: shape (n_out, kernel), all different, drawn from ``seed``.
+    """
+    n_out = example.output().shape[-1]
+    k = example.kernel.shape[-1]
+    rng = np.random.default_rng(seed + 1)
+    values = rng.permutation(np.arange(1, n_out * k + 1)) / 2.0
+    signs = rng.choice(np.array([-1.0, 1.0]), size=n_out * k)
+    return (values * signs).reshape(n_out, k)

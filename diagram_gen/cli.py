@@ -1,0 +1,253 @@
+"""``diagram-gen``: render any figure with the reader's own parameters.
+
+Bad input (an unknown figure, key or format, a value the layer math rejects) ends with
+exit status 2 and one sentence on stderr; nothing is written then, and files from earlier
+runs stay as they were, because every file of a figure is rendered in memory before the
+first one is written.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any, NoReturn
+
+from diagram_gen import export, registry
+from diagram_gen.style import THEMES
+
+PROG = "diagram-gen"
+EXIT_BAD_INPUT = 2
+EXIT_FAILURE = 1
+
+EXAMPLES = """\
+examples:
+  diagram-gen list
+  diagram-gen render conv-matrix --out figures
+  diagram-gen render conv-matrix --set height=5 --set width=5 --set kernel=3 --set padding=same
+  diagram-gen render fc-matrix --format png --theme dark --transparent --width 6 --dpi 300
+  diagram-gen all --out figures
+"""
+
+
+class UsageError(Exception):
+    """Bad input from the command line; its message is one sentence."""
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, but a usage error is one sentence (no usage dump) and exit status 2."""
+
+    def error(self, message: str) -> NoReturn:
+        raise UsageError(_sentence(message))
+
+
+def _sentence(message: str) -> str:
+    message = " ".join(str(message).split())
+    return message if message.endswith(".") else message + "."
+
+
+def parse_value(text: str) -> Any:
+    """A --set value as the layer math wants it: int, then float, else the string."""
+    for kind in (int, float):
+        try:
+            return kind(text)
+        except ValueError:
+            pass
+    return text
+
+
+def parse_assignments(items: Sequence[str]) -> dict[str, Any]:
+    """``["kernel=3", "padding=same"]`` -> ``{"kernel": 3, "padding": "same"}``."""
+    values: dict[str, Any] = {}
+    for item in items:
+        key, sep, value = item.partition("=")
+        if not sep or not key.strip():
+            raise UsageError(f"--set takes KEY=VALUE, got {item!r}.")
+        values[key.strip()] = parse_value(value.strip())
+    return values
+
+
+def _themes(text: str) -> tuple[str, ...]:
+    names = tuple(dict.fromkeys(t.strip() for t in text.split(",") if t.strip()))
+    if not names or any(name not in THEMES for name in names):
+        raise UsageError(f"theme must be light, dark or light,dark, got {text!r}.")
+    return names
+
+
+def _options(args: argparse.Namespace) -> export.ExportOptions:
+    try:
+        formats = export.parse_formats(args.format)
+    except ValueError as error:
+        raise UsageError(str(error)) from None
+    if args.width is not None and not 0.5 <= args.width <= 100:
+        raise UsageError(f"width must be between 0.5 and 100 inches, got {args.width:g}.")
+    if not 50 <= args.dpi <= 1200:
+        raise UsageError(f"dpi must be between 50 and 1200, got {args.dpi}.")
+    return export.ExportOptions(formats, args.dpi, args.transparent, args.width)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog=PROG,
+        description="Render figures of convolutional and fully connected layers, computed "
+        "from real weights, as SVG, PDF and PNG in a light and a dark theme.",
+        epilog=EXAMPLES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    commands = parser.add_subparsers(
+        dest="command", required=True, metavar="COMMAND", parser_class=_Parser
+    )
+
+    commands.add_parser(
+        "list",
+        help="list the figure ids, their titles and parameters",
+        epilog="example:\n  diagram-gen list",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+
+    output = _Parser(add_help=False)
+    output.add_argument(
+        "--format",
+        default=",".join(export.FORMATS),
+        help="comma-separated formats (default: svg,pdf,png)",
+    )
+    output.add_argument(
+        "--theme",
+        default="light,dark",
+        type=_themes,
+        help="light, dark or light,dark (default: both)",
+    )
+    output.add_argument(
+        "--out",
+        type=Path,
+        default=Path("."),
+        help="folder to write into (default: the current folder)",
+    )
+    output.add_argument(
+        "--transparent", action="store_true", help="no background, for slides with their own"
+    )
+    output.add_argument(
+        "--width",
+        type=float,
+        default=None,
+        metavar="INCHES",
+        help="scale the figure, text included, to this width",
+    )
+    output.add_argument(
+        "--dpi",
+        type=int,
+        default=export.DEFAULT_DPI,
+        help=f"PNG resolution (default: {export.DEFAULT_DPI})",
+    )
+
+    render = commands.add_parser(
+        "render",
+        parents=[output],
+        help="render one figure",
+        epilog="example:\n  diagram-gen render conv-matrix --set kernel=3 --set padding=same"
+        " --format svg --out figures",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    render.add_argument("figure", metavar="ID", help="a figure id (see: diagram-gen list)")
+    render.add_argument(
+        "--set",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="change one parameter (repeatable)",
+    )
+
+    commands.add_parser(
+        "all",
+        parents=[output],
+        help="render every figure with its default parameters",
+        epilog="example:\n  diagram-gen all --out figures",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+
+    rules = commands.add_parser(
+        "make-rules",
+        help="print one Makefile rule per figure (the Makefile includes them)",
+        epilog="example:\n  diagram-gen make-rules --out docs/generated/figures",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    rules.add_argument("--out", default="docs/generated/figures")
+    return parser
+
+
+def list_figures() -> str:
+    lines = []
+    for spec in registry.FIGURES.values():
+        params = " ".join(f"{key}={value}" for key, value in spec.defaults.items())
+        lines.append(f"{spec.id:<20} {spec.title}\n{'':<20} {params}")
+    return "\n".join(lines)
+
+
+def render_one(figure_id: str, overrides: dict[str, Any], args: argparse.Namespace) -> int:
+    files = registry.render(figure_id, overrides, themes=args.theme, options=_options(args))
+    written = export.write_all(args.out, files)
+    for path in written:
+        print(path)
+    return 0
+
+
+def make_rules(out: str) -> str:
+    """One rule per figure: its files are rebuilt when a package file it imports changes.
+
+    ``$(ENGINE_SOURCES)`` (defined in the Makefile) adds what every figure goes through
+    (the exporter, the registry, the CLI); the rest comes from the figure's own imports.
+    """
+    lines = [
+        "# Generated by `diagram-gen make-rules` from the figure registry; do not edit.",
+        f"FIGURE_IDS := {' '.join(registry.FIGURES)}",
+    ]
+    root = Path(__file__).resolve().parent.parent
+    for spec in registry.FIGURES.values():
+        targets = [
+            f"{out}/{export.file_name(spec.id, t, f)}" for t in THEMES for f in export.FORMATS
+        ]
+        targets.append(f"{out}/{spec.id}.json")
+        sources = [str(p.relative_to(root)) for p in registry.dependencies(spec.module)]
+        lines += [
+            "",
+            f"{' '.join(targets)} &: {' '.join(sources)} $(ENGINE_SOURCES) | $(VENV_OK)",
+            f"\t$(DIAGRAM_GEN) render {spec.id} --out {out}",
+        ]
+    stamps = " ".join(f"{out}/{spec.id}.json" for spec in registry.FIGURES.values())
+    lines += ["", f"FIGURE_FILES := {stamps}"]
+    return "\n".join(lines) + "\n"
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the CLI; returns the exit status instead of raising."""
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+        if args.command == "list":
+            print(list_figures())
+            return 0
+        if args.command == "make-rules":
+            sys.stdout.write(make_rules(args.out))
+            return 0
+        if args.command == "render":
+            return render_one(args.figure, parse_assignments(args.set), args)
+        for figure_id in registry.FIGURES:
+            render_one(figure_id, {}, args)
+        return 0
+    except (UsageError, ValueError) as error:
+        return _fail(str(error), EXIT_BAD_INPUT)
+    except OSError as error:
+        where = f" {error.filename}" if error.filename else ""
+        return _fail(f"cannot write{where}: {error.strerror or error}", EXIT_BAD_INPUT)
+    except RuntimeError as error:  # Graphviz failed
+        return _fail(str(error), EXIT_FAILURE)
+
+
+def _fail(message: str, status: int) -> int:
+    print(f"{PROG}: error: {_sentence(message)}", file=sys.stderr)
+    return status
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

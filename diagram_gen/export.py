@@ -1,0 +1,170 @@
+"""The one place that writes files: deterministic bytes, written atomically.
+
+A figure is rendered completely in memory first (every format, every theme); only when all
+of it succeeded are the files written, each to a temporary file in the target folder that
+is then renamed over the old one. An error or an interrupted build therefore never leaves
+a half-written or a partial set of figures behind, and earlier outputs stay as they were.
+
+Byte-identical rebuilds come from: a fixed SVG hash salt per figure, no dates or software
+versions in the metadata, ``SOURCE_DATE_EPOCH`` pinned for the PDF writer, the bundled
+DejaVu font, and Graphviz output without timestamps.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import os
+import re
+import subprocess
+import tempfile
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+import graphviz
+import matplotlib
+
+matplotlib.use("Agg")  # never open a window; this module is only imported to write files
+
+from matplotlib.artist import Artist  # noqa: E402
+from matplotlib.figure import Figure  # noqa: E402
+from matplotlib.lines import Line2D  # noqa: E402
+from matplotlib.patches import Patch  # noqa: E402
+from matplotlib.text import Text  # noqa: E402
+
+FORMATS = ("svg", "pdf", "png")
+DEFAULT_DPI = 200
+#: 2000-01-01: any fixed date works; it only has to be the same on every build.
+SOURCE_DATE_EPOCH = "946684800"
+
+
+@dataclass(frozen=True)
+class ExportOptions:
+    """How to write a figure: formats, resolution, background and size for slides."""
+
+    formats: tuple[str, ...] = FORMATS
+    dpi: int = DEFAULT_DPI
+    transparent: bool = False
+    width: float | None = None  # inches; None keeps the figure's natural size
+
+
+def file_name(figure_id: str, theme: str, fmt: str) -> str:
+    """``conv-matrix``, ``dark``, ``svg`` -> ``conv-matrix-dark.svg``."""
+    return f"{figure_id}-{theme}.{fmt}"
+
+
+def figure_bytes(fig: Figure, fmt: str, *, salt: str, options: ExportOptions) -> bytes:
+    """Render a matplotlib figure to the bytes of one format, the same bytes every time."""
+    if options.width is not None:
+        scale_figure(fig, options.width / fig.get_figwidth())
+    metadata: dict[str, object | None] = {
+        "svg": {"Date": None, "Creator": None},
+        "pdf": {"CreationDate": None, "ModDate": None, "Producer": None, "Creator": None},
+        "png": {"Software": None},
+    }[fmt]
+    buffer = io.BytesIO()
+    previous = os.environ.get("SOURCE_DATE_EPOCH")
+    os.environ["SOURCE_DATE_EPOCH"] = SOURCE_DATE_EPOCH
+    try:
+        with matplotlib.rc_context({"svg.hashsalt": salt}):
+            fig.savefig(
+                buffer,
+                format=fmt,
+                dpi=options.dpi,
+                metadata=metadata,
+                transparent=options.transparent,
+            )
+    finally:
+        if previous is None:
+            del os.environ["SOURCE_DATE_EPOCH"]
+        else:
+            os.environ["SOURCE_DATE_EPOCH"] = previous
+    return buffer.getvalue()
+
+
+def scale_figure(fig: Figure, factor: float) -> None:
+    """Resize ``fig`` by ``factor`` with text and lines scaled alike, so nothing overlaps."""
+    if factor <= 0:
+        raise ValueError(f"width must be a positive number of inches, got factor {factor}.")
+    fig.set_size_inches(fig.get_figwidth() * factor, fig.get_figheight() * factor)
+    for artist in fig.findobj(Artist):
+        if isinstance(artist, Text):
+            artist.set_fontsize(artist.get_fontsize() * factor)
+        elif isinstance(artist, Line2D | Patch):
+            artist.set_linewidth(artist.get_linewidth() * factor)
+
+
+def graph_bytes(graph: graphviz.Digraph, fmt: str, *, options: ExportOptions) -> bytes:
+    """Render a Graphviz graph with ``dot`` to the bytes of one format."""
+    source = graph.copy()
+    if options.transparent:
+        source.graph_attr["bgcolor"] = "transparent"
+    if options.width is not None:
+        # size with "!" scales the drawing up or down to exactly this width (in inches).
+        source.graph_attr["size"] = f"{options.width:g},1000!"
+        source.graph_attr["ratio"] = "compress"
+    source.graph_attr["dpi"] = str(options.dpi) if fmt == "png" else "72"
+    device = {"svg": "svg", "pdf": "pdf:cairo", "png": "png:cairo"}[fmt]
+    env = dict(os.environ, SOURCE_DATE_EPOCH=SOURCE_DATE_EPOCH)
+    result = subprocess.run(
+        ["dot", f"-T{device}"],
+        input=source.source.encode(),
+        capture_output=True,
+        check=False,
+        env=env,
+    )
+    if result.returncode != 0:
+        message = result.stderr.decode(errors="replace").strip().splitlines()
+        raise RuntimeError(f"Graphviz could not draw the graph: {' '.join(message)}.")
+    return _strip_graphviz_version(result.stdout, fmt)
+
+
+def _strip_graphviz_version(data: bytes, fmt: str) -> bytes:
+    """Drop the Graphviz version comment so output depends only on the drawing."""
+    if fmt == "svg":
+        return re.sub(rb"<!-- Generated by graphviz version [^>]*-->\n", b"", data)
+    return data
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` through a temporary file and a rename.
+
+    Readers see either the old file or the complete new one, never a partial write. The
+    file is replaced even when its bytes are unchanged, so that make sees it is up to date.
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(temporary, 0o644)
+        os.replace(temporary, path)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(temporary)
+        raise
+
+
+def write_all(out_dir: Path, files: Mapping[str, bytes]) -> list[Path]:
+    """Write every rendered file of one figure; call only after all of them rendered."""
+    written = []
+    for name, data in files.items():
+        path = out_dir / name
+        write_atomic(path, data)
+        written.append(path)
+    return written
+
+
+def parse_formats(text: str | Iterable[str]) -> tuple[str, ...]:
+    """``"svg,png"`` -> ``("svg", "png")``, refusing unknown formats with one sentence."""
+    items = text.split(",") if isinstance(text, str) else list(text)
+    formats = tuple(dict.fromkeys(item.strip().lower() for item in items if item.strip()))
+    unknown = [fmt for fmt in formats if fmt not in FORMATS]
+    if unknown or not formats:
+        raise ValueError(
+            f"format must be a comma-separated list of {', '.join(FORMATS)}, got {text!r}."
+        )
+    return formats

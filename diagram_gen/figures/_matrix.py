@@ -1,0 +1,273 @@
+"""Drawing a layer as ``y = M x + b`` on a grid of labelled cells.
+
+The fully connected and the convolutional matrix figures share this layout: the input
+vector lies above the matrix, one value over each column, so a reader can follow a column
+up to the input value it multiplies; the bias and the output stand to the right of each
+row. Cells carry their numbers as text, so nothing depends on colour alone.
+
+Past :data:`MAX_LABELLED_CELLS` cells the matrix is drawn as an image instead (one pixel
+per entry) and the vectors are left out; the figures say so in their alt text.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from matplotlib.axes import Axes
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.colors import to_rgba
+from matplotlib.figure import Figure
+from matplotlib.patches import Rectangle
+
+from diagram_gen.style import Theme, text_colour_on
+
+#: Larger matrices are drawn as an image: their labels would be too small to read.
+MAX_LABELLED_CELLS = 600
+MAX_LABELLED_SIDE = 40
+#: Inches per grid unit in the labelled layout (one cell is one unit).
+CELL_INCHES = 0.62
+#: Inches of the longer side of a matrix drawn as an image.
+IMAGE_INCHES = 7.0
+
+MINUS = "\u2212"
+
+
+def format_number(value: float) -> str:
+    """A number as a reader writes it: ``3``, ``−1``, ``0.4``, ``−12.25`` (no ``-0``)."""
+    value = float(value)
+    if value == 0:
+        return "0"
+    if value == round(value):
+        text = str(int(round(value)))
+    else:
+        text = f"{value:.2f}".rstrip("0").rstrip(".")
+    return text.replace("-", MINUS)
+
+
+def is_labelled(shape: tuple[int, int]) -> bool:
+    """Whether a matrix of this shape is drawn cell by cell with numbers."""
+    rows, cols = shape
+    return rows * cols <= MAX_LABELLED_CELLS and max(rows, cols) <= MAX_LABELLED_SIDE
+
+
+@dataclass(frozen=True)
+class MatrixProduct:
+    """What to draw: the cells of M, the vectors around it and their labels."""
+
+    fills: np.ndarray  # (R, C) of colour strings
+    texts: np.ndarray  # (R, C) of cell labels
+    x: np.ndarray  # (C,)
+    bias: np.ndarray | None  # (R,) or None
+    y: np.ndarray  # (R,)
+    x_names: Sequence[str]
+    y_names: Sequence[str]
+    matrix_name: str = "W"
+    dashed: np.ndarray | None = None  # (R, C) bool: cells drawn with a dashed outline
+
+
+def new_figure(theme: Theme) -> tuple[Figure, Axes]:
+    """A figure with one frameless axes filling it, y pointing down like a matrix."""
+    fig = Figure()
+    FigureCanvasAgg(fig)  # a real canvas, so that text extents can be measured
+    ax = fig.add_axes((0, 0, 1, 1))
+    ax.set_axis_off()
+    ax.set_facecolor(theme.background)
+    return fig, ax
+
+
+def fit(fig: Figure, ax: Axes, xlim: tuple[float, float], ylim: tuple[float, float]) -> None:
+    """Size the figure so one grid unit is :data:`CELL_INCHES` and nothing is clipped."""
+    ax.set_xlim(*xlim)
+    ax.set_ylim(ylim[1], ylim[0])  # rows go down
+    fig.set_size_inches((xlim[1] - xlim[0]) * CELL_INCHES, (ylim[1] - ylim[0]) * CELL_INCHES)
+
+
+def cell(
+    ax: Axes,
+    col: float,
+    row: float,
+    fill: str,
+    text: str,
+    theme: Theme,
+    *,
+    gid: str,
+    fontsize: float | None = None,
+    text_colour: str | None = None,
+    dashed: bool = False,
+    edge: str | None = None,
+) -> tuple[Rectangle, object]:
+    """One unit square at (col, row) with centred text; returns (square, text)."""
+    square = Rectangle(
+        (col, row),
+        1,
+        1,
+        facecolor=fill,
+        edgecolor=edge or theme.background,
+        linewidth=1.5,
+        linestyle="--" if dashed else "-",
+        gid=f"{gid}-box",
+    )
+    ax.add_patch(square)
+    label = ax.text(
+        col + 0.5,
+        row + 0.5,
+        text,
+        ha="center",
+        va="center",
+        gid=gid,
+        color=text_colour or text_colour_on(fill, theme),
+        fontsize=fontsize,
+        linespacing=1.0,
+    )
+    return square, label
+
+
+def draw_matrix_product(ax: Axes, data: MatrixProduct, *, theme: Theme) -> dict[str, list]:
+    """Draw ``y = M x + b`` with every entry labelled; returns the artists by part."""
+    rows, cols = data.fills.shape
+    artists: dict[str, list] = {"cells": [], "x": [], "bias": [], "y": [], "labels": []}
+    # The input, one value above each column, with its name above it.
+    for j in range(cols):
+        artists["labels"].append(
+            ax.text(
+                j + 0.5,
+                -1.75,
+                data.x_names[j],
+                ha="center",
+                va="center",
+                color=theme.muted,
+                fontsize=10,
+                gid=f"x-name-{j}",
+            )
+        )
+        artists["x"].append(
+            cell(ax, j, -1.4, theme.input, format_number(data.x[j]), theme, gid=f"x-{j}")[1]
+        )
+    artists["labels"].append(
+        ax.text(
+            -0.3, -0.9, "x", ha="right", va="center", fontsize=15, style="italic", gid="x-symbol"
+        )
+    )
+    artists["labels"].append(
+        ax.text(
+            -0.3,
+            rows / 2,
+            data.matrix_name,
+            ha="right",
+            va="center",
+            fontsize=15,
+            style="italic",
+            gid="matrix-symbol",
+        )
+    )
+    dashed = data.dashed if data.dashed is not None else np.zeros((rows, cols), bool)
+    for i in range(rows):
+        for j in range(cols):
+            artists["cells"].append(
+                cell(
+                    ax,
+                    j,
+                    i,
+                    data.fills[i, j],
+                    data.texts[i, j],
+                    theme,
+                    gid=f"m-{i}-{j}",
+                    fontsize=11 if "\n" in data.texts[i, j] else None,
+                    dashed=dashed[i, j],
+                )[1]
+            )
+    # Right of each row: + b_i = y_i.
+    col = cols + 0.4
+    if data.bias is not None:
+        for i in range(rows):
+            ax.text(col + 0.3, i + 0.5, "+", ha="center", va="center", gid=f"plus-{i}")
+            # Outlined, not filled: a fill colour would read as one of the weights.
+            artists["bias"].append(
+                cell(
+                    ax,
+                    col + 0.7,
+                    i,
+                    theme.background,
+                    format_number(data.bias[i]),
+                    theme,
+                    gid=f"b-{i}",
+                    edge=theme.foreground,
+                    text_colour=theme.foreground,
+                )[1]
+            )
+        ax.text(
+            col + 1.2,
+            -0.4,
+            "b",
+            ha="center",
+            va="center",
+            style="italic",
+            fontsize=15,
+            gid="b-symbol",
+        )
+        col += 1.7
+    for i in range(rows):
+        ax.text(col + 0.3, i + 0.5, "=", ha="center", va="center", gid=f"equals-{i}")
+        artists["y"].append(
+            cell(ax, col + 0.7, i, theme.output, format_number(data.y[i]), theme, gid=f"y-{i}")[1]
+        )
+        artists["labels"].append(
+            ax.text(
+                col + 1.85,
+                i + 0.5,
+                data.y_names[i],
+                ha="left",
+                va="center",
+                color=theme.muted,
+                fontsize=10,
+                gid=f"y-name-{i}",
+            )
+        )
+    ax.text(
+        col + 1.2, -0.4, "y", ha="center", va="center", style="italic", fontsize=15, gid="y-symbol"
+    )
+    fit(ax.figure, ax, (-1.2, col + 2.9), (-2.3, rows + 0.3))
+    return artists
+
+
+def category_image(categories: np.ndarray, palette: Sequence[str]) -> np.ndarray:
+    """RGBA pixels for an integer array: pixel = ``palette[category]`` (vectorised)."""
+    table = np.array([to_rgba(colour) for colour in palette])
+    return table[categories]
+
+
+def draw_matrix_image(
+    ax: Axes, pixels: np.ndarray, *, theme: Theme, row_label: str, col_label: str
+) -> dict[str, list]:
+    """Draw a large matrix as an image, one pixel per entry; returns the artists."""
+    rows, cols = pixels.shape[:2]
+    image = ax.imshow(
+        pixels,
+        interpolation="nearest",
+        extent=(0, cols, rows, 0),
+        aspect="equal",
+        gid="matrix-image",
+    )
+    frame = Rectangle(
+        (0, 0),
+        cols,
+        rows,
+        fill=False,
+        edgecolor=theme.foreground,
+        linewidth=0.8,
+        gid="matrix-frame",
+    )
+    ax.add_patch(frame)
+    side = max(rows, cols)
+    top = ax.text(cols / 2, -0.03 * side, col_label, ha="center", va="bottom", gid="col-label")
+    left = ax.text(
+        -0.03 * side, rows / 2, row_label, ha="right", va="center", rotation=90, gid="row-label"
+    )
+    ax.set_xlim(-0.1 * side, cols + 0.02 * side)
+    ax.set_ylim(rows + 0.02 * side, -0.1 * side)
+    ax.figure.set_size_inches(
+        IMAGE_INCHES * (cols + 0.12 * side) / side, IMAGE_INCHES * (rows + 0.12 * side) / side
+    )
+    return {"image": [image], "labels": [top, left]}

@@ -1,0 +1,169 @@
+"""``conv-matrix``: a convolution written as one matrix product, ``y = C x + b``.
+
+Each row of C is one placement of the kernel. Entries the kernel never touches are
+untrainable zeros (grey, written ``0``, dashed outline); every other entry holds one of the
+kernel's weights, and entries holding the same weight share its colour and its name.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from matplotlib.figure import Figure
+
+from diagram_gen import examples, layers
+from diagram_gen.examples import ConvLayer, subscript
+from diagram_gen.figures import _matrix
+from diagram_gen.style import WEIGHT_COLOURS, Theme
+
+FIGURE_ID = "conv-matrix"
+TITLE = "A convolution as a weight matrix"
+example = examples.conv_example
+
+
+@dataclass(frozen=True)
+class ConvMatrixData:
+    example: ConvLayer
+    matrix: np.ndarray  # (R, C) dense weight matrix
+    index: np.ndarray  # (R, C) flat kernel index per entry, -1 for an untrainable zero
+    x: np.ndarray  # (C,) the flattened input
+    bias: np.ndarray  # (R,) the bias of each row's output channel
+    y: np.ndarray  # (R,) the flattened output, bias included
+
+    @property
+    def shape(self) -> tuple[int, int]:
+        return self.matrix.shape
+
+    @property
+    def zero_count(self) -> int:
+        return int((self.index < 0).sum())
+
+
+def compute(example: ConvLayer) -> ConvMatrixData:
+    """The dense matrix of the example's convolution, its structure and the product."""
+    kwargs = dict(example.layer_kwargs)
+    index = layers.conv_matrix_index(example.kernel.shape, example.image.shape, **kwargs)
+    matrix = layers.conv_matrix(example.kernel, example.image.shape, **kwargs)
+    output = example.output()
+    per_channel = int(np.prod(output.shape[1:]))
+    return ConvMatrixData(
+        example=example,
+        matrix=matrix,
+        index=index,
+        x=example.image.ravel(),
+        bias=np.repeat(example.bias, per_channel),
+        y=output.ravel(),
+    )
+
+
+def render(data: ConvMatrixData, theme: Theme) -> Figure:
+    fig, ax = _matrix.new_figure(theme)
+    draw_conv_matrix(ax, data, theme=theme)
+    return fig
+
+
+def cell_categories(index: np.ndarray) -> np.ndarray:
+    """0 for an untrainable zero, 1 + (weight number mod palette size) for a weight."""
+    return np.where(index < 0, 0, 1 + index % len(WEIGHT_COLOURS))
+
+
+def draw_conv_matrix(ax, data: ConvMatrixData, *, theme: Theme) -> dict[str, list]:
+    """Draw C with named shared weights and grey zeros, x above it, b and y beside it."""
+    palette = (theme.zero, *WEIGHT_COLOURS)
+    categories = cell_categories(data.index)
+    if not _matrix.is_labelled(data.shape):
+        rows, cols = data.shape
+        return _matrix.draw_matrix_image(
+            ax,
+            _matrix.category_image(categories, palette),
+            theme=theme,
+            row_label=f"{rows} outputs (one row per kernel placement)",
+            col_label=f"{cols} inputs (flattened image)",
+        )
+    names = data.example.weight_names
+    flat = data.example.kernel.ravel()
+    fills = np.array(palette, dtype=object)[categories]
+    texts = np.full(data.shape, "0", dtype=object)
+    for (i, j), k in np.ndenumerate(data.index):
+        if k >= 0:
+            texts[i, j] = f"{names[k]}\n{_matrix.format_number(flat[k])}"
+    out_shape = data.example.output().shape
+    in_shape = data.example.image.shape
+    product = _matrix.MatrixProduct(
+        fills=fills,
+        texts=texts,
+        x=data.x,
+        bias=data.bias,
+        y=data.y,
+        x_names=[_position_name("x", idx, in_shape) for idx in np.ndindex(*in_shape)],
+        y_names=[_position_name("y", idx, out_shape) for idx in np.ndindex(*out_shape)],
+        matrix_name="C",
+        dashed=data.index < 0,
+    )
+    artists = _matrix.draw_matrix_product(ax, product, theme=theme)
+    for text in artists["cells"]:
+        if text.get_text() == "0":
+            text.set_color(theme.zero_text)
+    return artists
+
+
+def _position_name(symbol: str, index: tuple[int, ...], shape: tuple[int, ...]) -> str:
+    """x₁₂ for row 1, column 2 of a single-channel map; x₂,₁₂ with a channel number."""
+    channel, *position = index
+    text = symbol + "".join(subscript(p + 1) for p in position)
+    if shape[0] > 1:
+        text = f"{symbol}{subscript(channel + 1)},{text[1:]}"
+    return text
+
+
+def _join(values) -> str:
+    return ", ".join(_matrix.format_number(v) for v in values)
+
+
+def caption(data: ConvMatrixData) -> str:
+    rows, cols = data.shape
+    example = data.example
+    kh, kw = example.kernel.shape[-2:]
+    return (
+        f"The convolution of a {_size(example.image.shape)} input with a {kh}x{kw} kernel "
+        f"as a {rows} by {cols} weight matrix: each row is one placement of the kernel. "
+        f"Grey zeros are untrainable; cells with the same colour and name are one shared "
+        f"weight."
+    )
+
+
+def _size(shape: tuple[int, ...]) -> str:
+    channels, *spatial = shape
+    text = "x".join(str(s) for s in spatial)
+    return text if channels == 1 else f"{channels}-channel {text}"
+
+
+def alt_text(data: ConvMatrixData) -> str:
+    rows, cols = data.shape
+    example = data.example
+    weights = example.kernel.size
+    text = (
+        f"A {rows} by {cols} weight matrix C for a convolution over a "
+        f"{_size(example.image.shape)} input. Of its {rows * cols} entries, "
+        f"{data.zero_count} are untrainable zeros drawn grey and "
+        f"{rows * cols - data.zero_count} hold one of only {weights} shared kernel "
+        f"weights. "
+    )
+    if not _matrix.is_labelled(data.shape):
+        return text + (
+            "It is too large to label cell by cell, so it is drawn as an image with one "
+            "pixel per entry: grey for zeros and one colour per kernel weight, which shows "
+            "the diagonal bands of the shared weights."
+        )
+    named = ", ".join(
+        f"{name} = {_matrix.format_number(value)}"
+        for name, value in zip(example.weight_names, example.kernel.ravel(), strict=True)
+    )
+    return text + (
+        f"Each row holds the kernel weights {named}, shifted to the columns of one patch, "
+        f"each weight with its own colour and name. Above the columns is the flattened "
+        f"input x = ({_join(data.x)}); each row plus the bias "
+        f"b = {_matrix.format_number(example.bias[0]) if example.bias.size == 1 else '…'} "
+        f"gives one output, y = ({_join(data.y)})."
+    )

@@ -1,0 +1,234 @@
+"""Every figure the project draws: id -> builder, parameters, caption and alt text.
+
+This table is the manifest that drives everything else: the CLI renders from it, the
+Makefile asks it for one rule per figure (``diagram-gen make-rules``), and the site reads
+the caption and alt text it writes next to each figure.
+
+A figure's parameters are the keyword arguments of its ``example`` function in
+:mod:`diagram_gen.examples` (their defaults are the running example); ``compute`` turns
+them into arrays, ``draw`` turns arrays into a matplotlib figure or a Graphviz graph for a
+theme, and ``caption`` and ``alt`` describe the same arrays in words.
+"""
+
+from __future__ import annotations
+
+import ast
+import importlib
+import inspect
+import json
+import pkgutil
+import shlex
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import graphviz
+
+from diagram_gen import export, figures
+from diagram_gen.style import THEMES, Theme, theme_context
+
+
+@dataclass(frozen=True)
+class FigureSpec:
+    """One registered figure."""
+
+    id: str
+    title: str
+    module: ModuleType
+    example: Callable[..., Any]
+    compute: Callable[..., Any]
+    draw: Callable[[Any, Theme], Any]
+    caption: Callable[[Any], str]
+    alt: Callable[[Any], str]
+
+    @property
+    def defaults(self) -> dict[str, Any]:
+        """The figure's parameters and their default values, from the example function."""
+        signature = inspect.signature(self.example)
+        return {name: p.default for name, p in signature.parameters.items()}
+
+    @property
+    def source(self) -> Path:
+        """The module that draws this figure (the Makefile rebuilds it when it changes)."""
+        return Path(inspect.getsourcefile(self.module) or "")
+
+    def resolve(self, overrides: Mapping[str, Any]) -> dict[str, Any]:
+        """Defaults updated with ``overrides``; an unknown key is refused in one sentence."""
+        params = self.defaults
+        unknown = sorted(set(overrides) - set(params))
+        if unknown:
+            known = ", ".join(params) or "none"
+            raise ValueError(
+                f"{self.id} has no parameter {unknown[0]!r}; its parameters are {known}."
+            )
+        params.update(overrides)
+        return params
+
+    def data(self, overrides: Mapping[str, Any] | None = None) -> Any:
+        """Compute the arrays this figure draws, with the reader's overrides."""
+        return self.compute(self.example(**self.resolve(overrides or {})))
+
+
+def _themed(draw: Callable[[Any, Theme], Any], figure_id: str) -> Callable[[Any, Theme], Any]:
+    """``draw`` with the theme's matplotlib settings applied while it draws."""
+
+    def themed(data: Any, theme: Theme) -> Any:
+        with theme_context(theme, salt=f"{figure_id}-{theme.name}"):
+            return draw(data, theme)
+
+    return themed
+
+
+def _spec(module: ModuleType) -> FigureSpec:
+    return FigureSpec(
+        id=module.FIGURE_ID,
+        title=module.TITLE,
+        module=module,
+        example=module.example,
+        compute=module.compute,
+        draw=_themed(module.render, module.FIGURE_ID),
+        caption=module.caption,
+        alt=module.alt_text,
+    )
+
+
+#: Every figure id of the site, in reading order (CONTENT.md). A figure module in
+#: ``diagram_gen/figures`` is registered by its ``FIGURE_ID``, which must be listed here.
+ORDER = (
+    "fc-matrix", "fc-graph", "conv-sliding", "conv-equations", "conv-network",
+    "conv-matrix", "conv-dense-graph", "fc-vs-conv-matrix", "sparse-connectivity-1d",
+    "weight-sharing-1d", "zero-padding-same", "neuron-volume", "multichannel-kernel",
+    "many-filters", "multichannel-matrix", "connection-table", "grouped-conv",
+    "stride-dilation", "transposed-matrix", "transposed-upsample", "pooling",
+    "avgpool-matrix", "conv-1d-2d-3d", "receptive-field-growth", "real-image-filters",
+    "param-count", "tied-training",
+)  # fmt: skip
+
+
+def figure_modules() -> list[ModuleType]:
+    """The figure modules: every public module of ``diagram_gen.figures``."""
+    names = sorted(
+        info.name
+        for info in pkgutil.iter_modules(figures.__path__)
+        if not info.name.startswith("_")
+    )
+    return [importlib.import_module(f"{figures.__name__}.{name}") for name in names]
+
+
+def _collect() -> dict[str, FigureSpec]:
+    specs = [_spec(module) for module in figure_modules()]
+    for spec in specs:
+        if spec.id not in ORDER:
+            raise RuntimeError(f"figure {spec.id!r} ({spec.module.__name__}) is not in ORDER.")
+    return {spec.id: spec for spec in sorted(specs, key=lambda s: ORDER.index(s.id))}
+
+
+FIGURES: dict[str, FigureSpec] = _collect()
+
+
+def dependencies(module: ModuleType) -> list[Path]:
+    """The package files ``module`` imports, directly or not (itself included).
+
+    Read from the source, so the Makefile can rebuild a figure exactly when a file it
+    uses changes: its own module, a shared drawing helper, the layer math.
+    """
+    package_root = Path(figures.__file__).resolve().parent.parent
+    seen: dict[str, Path] = {}
+    pending = [module.__name__]
+    while pending:
+        name = pending.pop()
+        if name in seen:
+            continue
+        path = _module_path(package_root, name)
+        if path is None:
+            continue
+        seen[name] = path
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom) and node.module:
+                pending.append(node.module)
+                pending += [f"{node.module}.{alias.name}" for alias in node.names]
+            elif isinstance(node, ast.Import):
+                pending += [alias.name for alias in node.names]
+    return sorted(seen.values())
+
+
+def _module_path(package_root: Path, name: str) -> Path | None:
+    if name != "diagram_gen" and not name.startswith("diagram_gen."):
+        return None
+    parts = name.split(".")[1:]
+    base = package_root.joinpath(*parts)
+    for candidate in (base.with_suffix(".py"), base / "__init__.py"):
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def get(figure_id: str) -> FigureSpec:
+    """The figure registered as ``figure_id``, or a one-sentence error listing the ids."""
+    try:
+        return FIGURES[figure_id]
+    except KeyError:
+        raise ValueError(
+            f"unknown figure {figure_id!r}; the figures are {', '.join(FIGURES)}."
+        ) from None
+
+
+def command_for(figure_id: str, overrides: Mapping[str, Any]) -> str:
+    """The ``diagram-gen render`` command that reproduces a figure with these values."""
+    words = ["diagram-gen", "render", figure_id]
+    for key, value in overrides.items():
+        words += ["--set", f"{key}={value}"]
+    return shlex.join(words)
+
+
+def render(
+    figure_id: str,
+    overrides: Mapping[str, Any] | None = None,
+    *,
+    themes: Iterable[str] = tuple(THEMES),
+    options: export.ExportOptions | None = None,
+) -> dict[str, bytes]:
+    """Render one figure in every requested theme and format, entirely in memory.
+
+    Returns file name -> bytes, including ``<id>.json`` with the caption, alt text,
+    parameters and command. Raises ``ValueError`` (one sentence) for bad parameters
+    before anything is drawn, so the caller can write all files or none.
+    """
+    spec = get(figure_id)
+    options = options or export.ExportOptions()
+    overrides = dict(overrides or {})
+    data = spec.data(overrides)
+    files: dict[str, bytes] = {}
+    for theme_name in themes:
+        theme = THEMES[theme_name]
+        salt = f"{figure_id}-{theme_name}"
+        with theme_context(theme, salt=salt):
+            drawing = spec.draw(data, theme)
+            if isinstance(drawing, graphviz.Digraph):
+                for fmt in options.formats:
+                    name = export.file_name(figure_id, theme_name, fmt)
+                    files[name] = export.graph_bytes(drawing, fmt, options=options)
+                continue
+            if options.width is not None:
+                export.scale_figure(drawing, options.width / drawing.get_figwidth())
+            for fmt in options.formats:
+                name = export.file_name(figure_id, theme_name, fmt)
+                files[name] = export.figure_bytes(drawing, fmt, salt=salt, options=options)
+    files[f"{figure_id}.json"] = metadata_json(spec, data, overrides)
+    return files
+
+
+def metadata_json(spec: FigureSpec, data: Any, overrides: Mapping[str, Any]) -> bytes:
+    """What the site needs to show a figure: title, caption, alt text and its command."""
+    meta = {
+        "id": spec.id,
+        "title": spec.title,
+        "caption": spec.caption(data),
+        "alt": spec.alt(data),
+        "parameters": spec.resolve(overrides),
+        "command": command_for(spec.id, overrides),
+    }
+    return (json.dumps(meta, indent=2, ensure_ascii=False, sort_keys=True) + "\n").encode()
