@@ -1,0 +1,125 @@
+"""``make bench``: how long the builds take, each the median of several runs.
+
+Measures a clean figure build (``make -j2 figures`` after deleting the figures), a no-op
+``make``, a one-figure rebuild (after touching one figure module), a site build
+(``mkdocs build``), and the largest matrix figure the issue names (``conv-matrix`` for a
+32x32 input, 3x3 kernel, same padding: a 1024x1024 matrix). Prints a table and saves it
+as JSON to ``build/bench/results.json``. Speed goals live here, never in a timed test.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+FIGURE_DIR = ROOT / "docs" / "generated" / "figures"
+RESULTS = ROOT / "build" / "bench" / "results.json"
+RUNS = int(os.environ.get("BENCH_RUNS", "3"))
+
+
+def make(*args: str) -> None:
+    subprocess.run(
+        ["make", "--no-print-directory", "-s", *args],
+        cwd=ROOT,
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
+
+
+def timed(
+    action: Callable[[], None], prepare: Callable[[], None] = lambda: None, runs: int = RUNS
+) -> list[float]:
+    seconds = []
+    for _ in range(runs):
+        prepare()
+        start = time.perf_counter()
+        action()
+        seconds.append(time.perf_counter() - start)
+    return seconds
+
+
+def clean_figures() -> None:
+    shutil.rmtree(FIGURE_DIR, ignore_errors=True)
+
+
+def touch_one_figure() -> None:
+    (ROOT / "diagram_gen" / "figures" / "conv_matrix.py").touch()
+
+
+def site_build() -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        subprocess.run(
+            [str(ROOT / ".venv/bin/mkdocs"), "build", "--strict", "--quiet", "--site-dir", folder],
+            cwd=ROOT,
+            check=True,
+        )
+
+
+def large_matrix() -> tuple[list[float], int]:
+    """Render the 1024x1024 conv-matrix in memory; returns times and the SVG size."""
+    sys.path.insert(0, str(ROOT))
+    from diagram_gen import export, registry
+
+    options = export.ExportOptions(formats=("svg",))
+    params = {"height": 32, "width": 32, "kernel": 3, "padding": "same"}
+    files: dict[str, bytes] = {}
+
+    def render() -> None:
+        files.update(registry.render("conv-matrix", params, themes=["light"], options=options))
+
+    seconds = timed(render)
+    return seconds, len(files["conv-matrix-light.svg"])
+
+
+def main() -> None:
+    make("figures")  # the rules and the virtual environment exist before timing starts
+    results = {
+        "clean figure build (make -j2 figures)": timed(
+            lambda: make("-j2", "figures"), clean_figures
+        ),
+        "no-op build (make)": timed(lambda: make(), runs=max(RUNS, 5)),
+        "one-figure rebuild (touch conv_matrix.py; make figures)": timed(
+            lambda: make("figures"), touch_one_figure
+        ),
+        "site build (mkdocs build --strict)": timed(site_build),
+    }
+    make()  # leave everything built
+    seconds, svg_bytes = large_matrix()
+    results["conv-matrix 32x32, 3x3 kernel, same padding (1024x1024), SVG"] = seconds
+
+    width = max(len(name) for name in results)
+    print(f"{'benchmark':<{width}}  median     runs")
+    for name, values in results.items():
+        print(f"{name:<{width}}  {statistics.median(values):7.3f} s  {len(values)}")
+    print(f"SVG size of the 1024x1024 conv-matrix: {svg_bytes / 1000:.1f} KB")
+
+    RESULTS.parent.mkdir(parents=True, exist_ok=True)
+    record = {
+        "measured": datetime.now(UTC).isoformat(timespec="seconds"),
+        "machine": {
+            "platform": platform.platform(),
+            "cpus": os.cpu_count(),
+            "python": platform.python_version(),
+        },
+        "seconds": {
+            name: {"median": statistics.median(v), "runs": v} for name, v in results.items()
+        },
+        "conv_matrix_1024_svg_bytes": svg_bytes,
+    }
+    RESULTS.write_text(json.dumps(record, indent=2) + "\n")
+    print(f"saved {RESULTS.relative_to(ROOT)}")
+
+
+if __name__ == "__main__":
+    main()
