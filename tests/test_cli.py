@@ -1,0 +1,204 @@
+"""The CLI: what it writes, and how it refuses bad input without losing anything."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from diagram_gen import cli, registry
+
+
+def run(capsys, *argv: str) -> tuple[int, str, str]:
+    status = cli.main(list(argv))
+    out, err = capsys.readouterr()
+    return status, out, err
+
+
+def snapshot(folder: Path) -> dict[str, tuple[bytes, int]]:
+    """Every file's bytes and modification time, to prove nothing was touched."""
+    return {p.name: (p.read_bytes(), p.stat().st_mtime_ns) for p in folder.iterdir()}
+
+
+@pytest.fixture(scope="module")
+def earlier(tmp_path_factory) -> Path:
+    """A folder holding a complete earlier render of conv-matrix."""
+    folder = tmp_path_factory.mktemp("earlier")
+    assert cli.main(["render", "conv-matrix", "--out", str(folder)]) == 0
+    return folder
+
+
+def test_list_shows_every_figure_and_its_parameters(capsys):
+    # Proves `list` names each registered figure with its default parameters.
+    status, out, _ = run(capsys, "list")
+    assert status == 0
+    for spec in registry.FIGURES.values():
+        assert spec.id in out and spec.title in out
+    assert "kernel=2" in out and "n_in=9" in out
+
+
+def test_render_writes_every_format_and_theme(capsys, tmp_path):
+    # Proves one render writes 3 formats x 2 themes plus the metadata, and names them.
+    status, out, err = run(capsys, "render", "fc-matrix", "--out", str(tmp_path))
+    assert status == 0 and err == ""
+    names = sorted(p.name for p in tmp_path.iterdir())
+    assert names == sorted(
+        [f"fc-matrix-{t}.{f}" for t in ("light", "dark") for f in ("svg", "pdf", "png")]
+        + ["fc-matrix.json"]
+    )
+    assert sorted(out.split()) == sorted(str(tmp_path / name) for name in names)
+
+
+def test_render_with_overrides_and_a_subset(capsys, tmp_path):
+    # Proves --set reaches the layer math and --format/--theme pick the files.
+    status, _, _ = run(
+        capsys,
+        "render",
+        "conv-matrix",
+        "--set",
+        "kernel=3",
+        "--set",
+        "padding=same",
+        "--format",
+        "svg",
+        "--theme",
+        "dark",
+        "--out",
+        str(tmp_path),
+    )
+    assert status == 0
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "conv-matrix-dark.svg",
+        "conv-matrix.json",
+    ]
+    meta = (tmp_path / "conv-matrix.json").read_text()
+    assert '"command": "diagram-gen render conv-matrix --set kernel=3 --set padding=same"' in meta
+    assert "A 9 by 9 weight matrix" in meta
+
+
+BAD_INPUTS = [
+    (["render", "no-such-figure"], "unknown figure 'no-such-figure'"),
+    (["render", "conv-matrix", "--set", "colour=red"], "no parameter 'colour'"),
+    (["render", "conv-matrix", "--set", "stride=0"], "stride"),
+    (["render", "conv-matrix", "--set", "kernel=5"], "kernel"),
+    (["render", "conv-matrix", "--set", "padding=-1"], "padding"),
+    (["render", "conv-matrix", "--set", "padding=middle"], "padding"),
+    (["render", "conv-matrix", "--set", "dilation=1.5"], "dilation"),
+    (["render", "conv-matrix", "--set", "in_channels=0"], "in_channels"),
+    (["render", "conv-matrix", "--set", "height=100", "--set", "width=100"], "max_entries"),
+    (["render", "conv-matrix", "--set", "stride"], "KEY=VALUE"),
+    (["render", "fc-matrix", "--set", "n_in=-3"], "n_in"),
+    (["render", "fc-matrix", "--format", "gif"], "format"),
+    (["render", "fc-matrix", "--theme", "sepia"], "theme"),
+    (["render", "fc-matrix", "--width", "0"], "width"),
+    (["render", "fc-matrix", "--width", "wide"], "width"),
+    (["render", "fc-matrix", "--dpi", "10"], "dpi"),
+    (["paint"], "paint"),
+    ([], "COMMAND"),
+]
+
+
+@pytest.mark.parametrize(
+    ("argv", "needle"), BAD_INPUTS, ids=lambda v: " ".join(v) if isinstance(v, list) else None
+)
+def test_bad_input_is_one_sentence_exit_2_and_writes_nothing(
+    capsys, tmp_path, earlier, argv, needle
+):
+    # Proves the promise to the reader: status 2, one line on stderr naming the problem,
+    # no traceback, nothing written into an empty folder, and an earlier render untouched.
+    before = snapshot(earlier)
+    for out in (tmp_path, earlier):
+        extra = ["--out", str(out)] if argv[:1] == ["render"] else []
+        status, stdout, err = run(capsys, *argv, *extra)
+        assert status == 2
+        assert stdout == ""
+        lines = err.strip().splitlines()
+        assert len(lines) == 1, err
+        assert lines[0].startswith("diagram-gen: error: ") and lines[0].endswith(".")
+        assert needle in lines[0]
+        assert "Traceback" not in err
+    assert list(tmp_path.iterdir()) == []
+    assert snapshot(earlier) == before
+
+
+bad_numbers = st.one_of(
+    st.integers(max_value=0),
+    st.floats(allow_nan=False, allow_infinity=False).filter(lambda v: v != int(v)),
+    st.sampled_from(["nan", "inf", "two", "", "1e400", "True", "0x2"]),
+)
+
+
+@settings(max_examples=60)
+@given(
+    key=st.sampled_from(["stride", "dilation", "kernel", "height", "width", "in_channels"]),
+    value=bad_numbers,
+)
+def test_any_bad_size_is_refused_cleanly(tmp_path_factory, key, value):
+    # Proves, over many bad values, that the CLI never crashes with another exception and
+    # never writes a file: it always answers with status 2 and a sentence.
+    out = tmp_path_factory.mktemp("bad")
+    status = cli.main(["render", "conv-matrix", "--set", f"{key}={value}", "--out", str(out)])
+    assert status == 2
+    assert list(out.iterdir()) == []
+
+
+def test_unwritable_output_folder_is_a_clean_error(capsys, tmp_path):
+    # Proves a file where the output folder should be gives one sentence, not a traceback.
+    blocker = tmp_path / "taken"
+    blocker.write_text("not a folder")
+    status, _, err = run(capsys, "render", "fc-matrix", "--out", str(blocker / "sub"))
+    assert status == 2 and len(err.strip().splitlines()) == 1 and "cannot write" in err
+
+
+def test_help_gives_an_example_for_each_command(capsys):
+    # Proves --help shows a runnable example for every subcommand.
+    with pytest.raises(SystemExit) as exit_info:
+        cli.main(["--help"])
+    assert exit_info.value.code == 0
+    out = capsys.readouterr().out
+    for command in ("list", "render", "all"):
+        assert f"diagram-gen {command}" in out
+    for command in ("render", "all", "list", "make-rules"):
+        with pytest.raises(SystemExit):
+            cli.main([command, "--help"])
+        assert f"diagram-gen {command}" in capsys.readouterr().out
+
+
+def test_entry_points_run_as_commands(tmp_path):
+    # Proves both ways of starting it work as real processes: `python -m diagram_gen` and
+    # the installed `diagram-gen` script, with a bad id ending in status 2 and no traceback.
+    module = subprocess.run(
+        [sys.executable, "-m", "diagram_gen", "list"], capture_output=True, text=True, check=True
+    )
+    assert "conv-matrix" in module.stdout
+    script = Path(sys.executable).with_name("diagram-gen")
+    assert script.exists(), "the diagram-gen script is installed with the package"
+    bad = subprocess.run(
+        [str(script), "render", "nope", "--out", str(tmp_path)],
+        capture_output=True,
+        text=True,
+        env=dict(os.environ),
+    )
+    assert bad.returncode == 2 and "Traceback" not in bad.stderr
+    assert bad.stderr.count("\n") == 1
+
+
+def test_make_rules_has_one_rule_per_figure_with_what_it_imports():
+    # Proves the Makefile gets one grouped rule per figure that depends on its own module
+    # and on the shared modules it imports, but not on other figures' modules.
+    rules = cli.make_rules("out").splitlines()
+    for spec in registry.FIGURES.values():
+        rule = [line for line in rules if line.startswith(f"out/{spec.id}-light.svg ")]
+        assert len(rule) == 1
+        sources = rule[0].split("&:")[1].split("|")[0].split()
+        assert f"diagram_gen/figures/{spec.source.name}" in sources
+        assert "diagram_gen/layers.py" in sources and "$(ENGINE_SOURCES)" in sources
+        others = {s.source.name for s in registry.FIGURES.values()} - {spec.source.name}
+        assert not others & {Path(source).name for source in sources}
+    matrix_rule = next(line for line in rules if line.startswith("out/conv-matrix-light.svg"))
+    assert "diagram_gen/figures/_matrix.py" in matrix_rule

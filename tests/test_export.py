@@ -1,0 +1,136 @@
+"""The exporter: deterministic bytes, embedded TrueType fonts, DPI, slides, atomic writes."""
+
+from __future__ import annotations
+
+import io
+import os
+import re
+import subprocess
+import sys
+
+import pytest
+from PIL import Image
+
+from diagram_gen import export, registry
+
+FIGURE_IDS = list(registry.FIGURES)
+
+
+@pytest.fixture(scope="module")
+def rendered() -> dict[str, dict[str, bytes]]:
+    return {figure_id: registry.render(figure_id) for figure_id in FIGURE_IDS}
+
+
+def test_two_processes_write_byte_identical_files(tmp_path):
+    # Proves rebuilds are byte-identical: two separate interpreters (different hash seeds,
+    # different times) render every figure, and every file is the same to the byte.
+    for name in ("a", "b"):
+        env = dict(os.environ, PYTHONHASHSEED=str(len(name) * 7 + ord(name)))
+        subprocess.run(
+            [sys.executable, "-m", "diagram_gen", "all", "--out", str(tmp_path / name)],
+            check=True,
+            capture_output=True,
+            env=env,
+        )
+    first = sorted(p.name for p in (tmp_path / "a").iterdir())
+    assert first == sorted(p.name for p in (tmp_path / "b").iterdir())
+    assert len(first) == len(FIGURE_IDS) * 7
+    for name in first:
+        assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes(), name
+
+
+def test_files_carry_no_date_or_version(rendered):
+    # Proves nothing time- or machine-dependent is written into the files.
+    for files in rendered.values():
+        for name, data in files.items():
+            if name.endswith(".svg"):
+                assert b"<dc:date>" not in data and b"Matplotlib v" not in data
+            if name.endswith(".pdf"):
+                assert b"/CreationDate" not in data and b"/ModDate" not in data
+
+
+def test_pdf_fonts_are_embedded_truetype(rendered):
+    # Proves slides get real embedded fonts: TrueType font files (FontFile2), no Type 3.
+    for files in rendered.values():
+        for name, data in files.items():
+            if name.endswith(".pdf"):
+                assert b"/FontFile2" in data, name
+                assert b"/Subtype /Type3" not in data, name
+
+
+def test_png_resolution_and_size(rendered):
+    # Proves PNGs are 200 dpi and exactly the figure's size in inches times the dpi.
+    spec = registry.get("conv-matrix")
+    fig = spec.draw(spec.data(), registry.THEMES["light"])
+    image = Image.open(io.BytesIO(rendered["conv-matrix"]["conv-matrix-light.png"]))
+    assert image.info["dpi"] == pytest.approx((200, 200), abs=0.01)
+    assert image.size == (int(fig.get_figwidth() * 200), int(fig.get_figheight() * 200))
+
+
+def test_transparent_background_and_width_for_slides():
+    # Proves the slide options: no opaque background pixel at the corner, and the SVG is
+    # exactly the requested width (in points: 72 per inch).
+    options = export.ExportOptions(formats=("svg", "png"), transparent=True, width=5.0)
+    files = registry.render("fc-matrix", themes=["dark"], options=options)
+    image = Image.open(io.BytesIO(files["fc-matrix-dark.png"])).convert("RGBA")
+    assert image.getpixel((0, 0))[3] == 0
+    assert image.size[0] == 5 * 200
+    width = re.search(rb'<svg[^>]* width="([0-9.]+)pt"', files["fc-matrix-dark.svg"])
+    assert float(width.group(1)) == pytest.approx(360.0)
+
+
+def test_width_scales_text_with_the_figure():
+    # Proves --width scales the drawing uniformly, text included, so nothing overlaps.
+    spec = registry.get("fc-matrix")
+    fig = spec.draw(spec.data(), registry.THEMES["light"])
+    before = [t.get_fontsize() for t in fig.texts + fig.axes[0].texts]
+    export.scale_figure(fig, 0.5)
+    after = [t.get_fontsize() for t in fig.texts + fig.axes[0].texts]
+    assert after == pytest.approx([size * 0.5 for size in before])
+
+
+def test_write_atomic_keeps_the_old_file_when_interrupted(tmp_path, monkeypatch):
+    # Proves an interrupted write leaves the previous file intact and no temporary file.
+    target = tmp_path / "figure.svg"
+    target.write_bytes(b"old")
+
+    def interrupted(src, dst):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(os, "replace", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        export.write_atomic(target, b"new")
+    assert target.read_bytes() == b"old"
+    assert [p.name for p in tmp_path.iterdir()] == ["figure.svg"]
+
+
+def test_write_atomic_replaces_and_leaves_nothing_else(tmp_path):
+    # Proves a normal write replaces the content and cleans up after itself.
+    target = tmp_path / "deep" / "figure.png"
+    export.write_atomic(target, b"one")
+    export.write_atomic(target, b"two")
+    assert target.read_bytes() == b"two"
+    assert [p.name for p in target.parent.iterdir()] == ["figure.png"]
+
+
+@pytest.mark.parametrize("text", ["", "jpg", "svg,gif", ",,"])
+def test_unknown_formats_are_refused(text):
+    # Proves a bad format list is a one-sentence ValueError, not a partial export.
+    with pytest.raises(ValueError, match=r"^format must be .*\.$"):
+        export.parse_formats(text)
+
+
+def test_graphviz_output_is_deterministic_and_versionless():
+    # Proves the Graphviz path of the exporter (used by the graph figures) writes the same
+    # bytes twice and strips the version comment; it needs Graphviz's dot, which make
+    # installs.
+    import graphviz
+
+    graph = graphviz.Digraph()
+    graph.edge("x1", "y1", label="α")
+    options = export.ExportOptions()
+    for fmt in export.FORMATS:
+        first = export.graph_bytes(graph, fmt, options=options)
+        assert first == export.graph_bytes(graph, fmt, options=options)
+        assert len(first) > 100
+    assert b"Generated by graphviz" not in export.graph_bytes(graph, "svg", options=options)
