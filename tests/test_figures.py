@@ -253,3 +253,41 @@ def test_every_figure_has_the_theme_background_and_no_clipped_text(figure_id, th
 def test_format_number(value, text):
     # Proves numbers are written as a reader writes them, with a true minus sign.
     assert _matrix.format_number(value) == text
+
+
+def test_fc_vs_conv_matrix_draws_both_layers_and_counts_their_parameters():
+    # Proves the headline: the left matrix is the 9-to-4 layer's W cell by cell, the right
+    # one is the hand-built convolution matrix, and the counts under them equal the
+    # textbook formulas n_in*n_out + n_out and C_out*(C_in*k*k + 1), worked out here.
+    data, fig = render("fc-vs-conv-matrix")
+    texts = drawn_texts(fig)
+    layer = examples.fully_connected()
+    matrix, names = expected_small_matrix()
+    for (i, j), value in np.ndenumerate(layer.weights):
+        assert parse_number(texts[f"fc-{i}-{j}"]) == pytest.approx(value)
+    for (i, j), name in np.ndenumerate(names):
+        text = texts[f"conv-{i}-{j}"]
+        assert text == (f"{name}\n{_matrix.format_number(matrix[i, j])}" if name else "0")
+    assert "36 weights + 4 biases\n= 40 free parameters" in texts["fc-count"]
+    c_in, c_out, k = 1, 1, 2
+    conv_total = c_out * (c_in * k * k + 1)
+    assert f"= {conv_total} free parameters" in texts["conv-count"]
+    assert "20 untrainable zeros" in texts["conv-count"]
+    assert "40 free parameters" in registry.get("fc-vs-conv-matrix").caption(data)
+
+
+@pytest.mark.parametrize(
+    ("params", "c_in", "c_out", "k"),
+    [({"height": 16, "width": 16, "kernel": 3}, 1, 1, 3),
+     ({"height": 6, "width": 5, "kernel": 3, "in_channels": 3, "out_channels": 2}, 3, 2, 3)],
+)  # fmt: skip
+def test_fc_vs_conv_matrix_counts_follow_the_formulas(params, c_in, c_out, k):
+    # Proves the counts are measured from the matrices and agree with the formulas for
+    # other sizes, including several channels and the image layout of large matrices.
+    data, fig = render("fc-vs-conv-matrix", **params)
+    texts = drawn_texts(fig)
+    h, w = params["height"], params["width"]
+    n_in, n_out = c_in * h * w, c_out * (h - k + 1) * (w - k + 1)
+    assert data.shape == (n_out, n_in)
+    assert f"= {n_in * n_out + n_out:,} free parameters" in texts["fc-count"]
+    assert f"= {c_out * (c_in * k * k + 1):,} free parameters" in texts["conv-count"]

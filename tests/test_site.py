@@ -88,10 +88,16 @@ def test_figures_come_in_both_themes_with_registry_alt_text(pages):
     assert shown == {figure_id: set(THEMES) for figure_id in registry.FIGURES}
 
 
-def test_captions_are_numbered(site):
-    # Proves each figure gets a numbered caption with the registry's text.
+def test_captions_are_numbered_in_page_order(site):
+    # Proves each figure gets a numbered caption with the registry's text, numbered in
+    # the order the page source names the figures.
+    import re
+
+    source = (ROOT / "docs" / "index.md").read_text(encoding="utf-8")
+    order = re.findall(r'\{\{ figure\("([a-z0-9-]+)"\) \}\}', source)
+    assert len(order) >= 2
     html = (site / "index.html").read_text(encoding="utf-8")
-    for number, figure_id in enumerate(["fc-matrix", "conv-matrix"], start=1):
+    for number, figure_id in enumerate(order, start=1):
         meta = json.loads((FIGURES / f"{figure_id}.json").read_text())
         assert f"<strong>Figure {number}.</strong> {meta['caption']}" in html
 

@@ -17,11 +17,11 @@ from dataclasses import dataclass
 import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.colors import to_rgba
+from matplotlib.colors import Normalize, to_hex, to_rgba
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 
-from diagram_gen.style import Theme, text_colour_on
+from diagram_gen.style import WEIGHT_COLOURS, Theme, text_colour_on
 
 #: Larger matrices are drawn as an image: their labels would be too small to read.
 MAX_LABELLED_CELLS = 600
@@ -50,6 +50,92 @@ def is_labelled(shape: tuple[int, int]) -> bool:
     """Whether a matrix of this shape is drawn cell by cell with numbers."""
     rows, cols = shape
     return rows * cols <= MAX_LABELLED_CELLS and max(rows, cols) <= MAX_LABELLED_SIDE
+
+
+def listing(values: np.ndarray, limit: int = 12) -> str:
+    """``1, −2, 3, …``: the first ``limit`` values as a reader writes them."""
+    values = np.asarray(values).ravel()
+    shown = ", ".join(format_number(v) for v in values[:limit])
+    return shown + (", …" if values.size > limit else "")
+
+
+def value_colours(values: np.ndarray, theme: Theme) -> np.ndarray:
+    """RGBA colours for signed weights, symmetric around zero (blue +, orange −)."""
+    limit = float(np.abs(values).max()) or 1.0
+    norm = Normalize(-limit, limit)
+    # Keep away from the palest middle so that small weights still look like cells.
+    scaled = 0.5 + 0.8 * (norm(values) - 0.5)
+    return theme.diverging(scaled)
+
+
+def value_cells(values: np.ndarray, theme: Theme) -> tuple[np.ndarray, np.ndarray]:
+    """Fill colours and labels for a matrix of independent weights."""
+    fills = np.array([[to_hex(c) for c in row] for row in value_colours(values, theme)])
+    texts = np.vectorize(format_number, otypes=[object])(values)
+    return fills, texts
+
+
+def weight_categories(index: np.ndarray) -> np.ndarray:
+    """0 for an untrainable zero, 1 + (weight number mod palette size) for a weight."""
+    return np.where(index < 0, 0, 1 + index % len(WEIGHT_COLOURS))
+
+
+def weight_palette(theme: Theme) -> tuple[str, ...]:
+    """Colours by :func:`weight_categories`: the zero grey, then one per kernel weight."""
+    return (theme.zero, *WEIGHT_COLOURS)
+
+
+def weight_cells(
+    index: np.ndarray, kernel: np.ndarray, names: Sequence[str], theme: Theme
+) -> tuple[np.ndarray, np.ndarray]:
+    """Fill colours and labels ("α\\n2", or "0") for a matrix of shared weights.
+
+    ``index`` is :func:`diagram_gen.layers.conv_matrix_index`: -1 for an untrainable
+    zero, else the position of the weight in ``kernel.ravel()``.
+    """
+    flat = np.asarray(kernel).ravel()
+    fills = np.array(weight_palette(theme), dtype=object)[weight_categories(index)]
+    texts = np.full(index.shape, "0", dtype=object)
+    for (i, j), k in np.ndenumerate(index):
+        if k >= 0:
+            texts[i, j] = f"{names[k]}\n{format_number(flat[k])}"
+    return fills, texts
+
+
+def draw_cells(
+    ax: Axes,
+    fills: np.ndarray,
+    texts: np.ndarray,
+    *,
+    theme: Theme,
+    origin: tuple[float, float] = (0, 0),
+    dashed: np.ndarray | None = None,
+    prefix: str = "m",
+) -> list:
+    """A grid of labelled cells with its top-left corner at ``origin``; returns the texts.
+
+    A cell labelled ``0`` with a dashed outline is an untrainable zero: its text is drawn
+    in the theme's zero colour so the weights stand out.
+    """
+    left, top = origin
+    labels = []
+    for (i, j), text in np.ndenumerate(texts):
+        is_zero = dashed is not None and bool(dashed[i, j])
+        labels.append(
+            cell(
+                ax,
+                left + j,
+                top + i,
+                fills[i, j],
+                text,
+                theme,
+                gid=f"{prefix}-{i}-{j}",
+                fontsize=11 if "\n" in text else None,
+                dashed=is_zero,
+                text_colour=theme.zero_text if is_zero else None,
+            )[1]
+        )
+    return labels
 
 
 @dataclass(frozen=True)
@@ -162,22 +248,7 @@ def draw_matrix_product(ax: Axes, data: MatrixProduct, *, theme: Theme) -> dict[
             gid="matrix-symbol",
         )
     )
-    dashed = data.dashed if data.dashed is not None else np.zeros((rows, cols), bool)
-    for i in range(rows):
-        for j in range(cols):
-            artists["cells"].append(
-                cell(
-                    ax,
-                    j,
-                    i,
-                    data.fills[i, j],
-                    data.texts[i, j],
-                    theme,
-                    gid=f"m-{i}-{j}",
-                    fontsize=11 if "\n" in data.texts[i, j] else None,
-                    dashed=dashed[i, j],
-                )[1]
-            )
+    artists["cells"] = draw_cells(ax, data.fills, data.texts, theme=theme, dashed=data.dashed)
     # Right of each row: + b_i = y_i.
     col = cols + 0.4
     if data.bias is not None:

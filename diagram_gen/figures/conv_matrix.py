@@ -15,7 +15,7 @@ from matplotlib.figure import Figure
 from diagram_gen import examples, layers
 from diagram_gen.examples import ConvLayer, subscript
 from diagram_gen.figures import _matrix
-from diagram_gen.style import WEIGHT_COLOURS, Theme
+from diagram_gen.style import Theme
 
 FIGURE_ID = "conv-matrix"
 TITLE = "A convolution as a weight matrix"
@@ -63,31 +63,22 @@ def render(data: ConvMatrixData, theme: Theme) -> Figure:
     return fig
 
 
-def cell_categories(index: np.ndarray) -> np.ndarray:
-    """0 for an untrainable zero, 1 + (weight number mod palette size) for a weight."""
-    return np.where(index < 0, 0, 1 + index % len(WEIGHT_COLOURS))
-
-
 def draw_conv_matrix(ax, data: ConvMatrixData, *, theme: Theme) -> dict[str, list]:
     """Draw C with named shared weights and grey zeros, x above it, b and y beside it."""
-    palette = (theme.zero, *WEIGHT_COLOURS)
-    categories = cell_categories(data.index)
     if not _matrix.is_labelled(data.shape):
         rows, cols = data.shape
         return _matrix.draw_matrix_image(
             ax,
-            _matrix.category_image(categories, palette),
+            _matrix.category_image(
+                _matrix.weight_categories(data.index), _matrix.weight_palette(theme)
+            ),
             theme=theme,
             row_label=f"{rows} outputs (one row per kernel placement)",
             col_label=f"{cols} inputs (flattened image)",
         )
-    names = data.example.weight_names
-    flat = data.example.kernel.ravel()
-    fills = np.array(palette, dtype=object)[categories]
-    texts = np.full(data.shape, "0", dtype=object)
-    for (i, j), k in np.ndenumerate(data.index):
-        if k >= 0:
-            texts[i, j] = f"{names[k]}\n{_matrix.format_number(flat[k])}"
+    fills, texts = _matrix.weight_cells(
+        data.index, data.example.kernel, data.example.weight_names, theme
+    )
     out_shape = data.example.output().shape
     in_shape = data.example.image.shape
     product = _matrix.MatrixProduct(
@@ -101,11 +92,7 @@ def draw_conv_matrix(ax, data: ConvMatrixData, *, theme: Theme) -> dict[str, lis
         matrix_name="C",
         dashed=data.index < 0,
     )
-    artists = _matrix.draw_matrix_product(ax, product, theme=theme)
-    for text in artists["cells"]:
-        if text.get_text() == "0":
-            text.set_color(theme.zero_text)
-    return artists
+    return _matrix.draw_matrix_product(ax, product, theme=theme)
 
 
 def _position_name(symbol: str, index: tuple[int, ...], shape: tuple[int, ...]) -> str:
@@ -139,6 +126,12 @@ def _size(shape: tuple[int, ...]) -> str:
     return text if channels == 1 else f"{channels}-channel {text}"
 
 
+def _bias_words(bias: np.ndarray) -> str:
+    if bias.size == 1:
+        return f"the shared bias b = {_matrix.format_number(bias[0])}"
+    return f"its output channel's bias (b = {_join(bias)})"
+
+
 def alt_text(data: ConvMatrixData) -> str:
     rows, cols = data.shape
     example = data.example
@@ -163,7 +156,6 @@ def alt_text(data: ConvMatrixData) -> str:
     return text + (
         f"Each row holds the kernel weights {named}, shifted to the columns of one patch, "
         f"each weight with its own colour and name. Above the columns is the flattened "
-        f"input x = ({_join(data.x)}); each row plus the bias "
-        f"b = {_matrix.format_number(example.bias[0]) if example.bias.size == 1 else '…'} "
+        f"input x = ({_join(data.x)}); each row plus {_bias_words(example.bias)} "
         f"gives one output, y = ({_join(data.y)})."
     )

@@ -9,7 +9,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from matplotlib.colors import Normalize, to_hex
 from matplotlib.figure import Figure
 
 from diagram_gen import examples
@@ -37,15 +36,6 @@ def compute(layer: Dense) -> FcMatrixData:
     return FcMatrixData(layer, layer.output())
 
 
-def value_colours(values: np.ndarray, theme: Theme) -> np.ndarray:
-    """Cell colours for signed weights, symmetric around zero."""
-    limit = float(np.abs(values).max()) or 1.0
-    norm = Normalize(-limit, limit)
-    # Keep away from the palest middle so that small weights still look like cells.
-    scaled = 0.5 + 0.8 * (norm(values) - 0.5)
-    return theme.diverging(scaled)
-
-
 def render(data: FcMatrixData, theme: Theme) -> Figure:
     fig, ax = _matrix.new_figure(theme)
     draw_fc_matrix(ax, data, theme=theme)
@@ -55,18 +45,16 @@ def render(data: FcMatrixData, theme: Theme) -> Figure:
 def draw_fc_matrix(ax, data: FcMatrixData, *, theme: Theme) -> dict[str, list]:
     """Draw W, x, b and y with every number written in its cell."""
     weights = data.layer.weights
-    colours = value_colours(weights, theme)
     if not _matrix.is_labelled(weights.shape):
         rows, cols = weights.shape
         return _matrix.draw_matrix_image(
             ax,
-            colours,
+            _matrix.value_colours(weights, theme),
             theme=theme,
             row_label=f"{rows} outputs (rows)",
             col_label=f"{cols} inputs (columns)",
         )
-    fills = np.array([[to_hex(c) for c in row] for row in colours])
-    texts = np.vectorize(_matrix.format_number, otypes=[object])(weights)
+    fills, texts = _matrix.value_cells(weights, theme)
     rows, cols = weights.shape
     product = _matrix.MatrixProduct(
         fills=fills,
@@ -78,11 +66,6 @@ def draw_fc_matrix(ax, data: FcMatrixData, *, theme: Theme) -> dict[str, list]:
         y_names=[f"y{subscript(i + 1)}" for i in range(rows)],
     )
     return _matrix.draw_matrix_product(ax, product, theme=theme)
-
-
-def _listing(values: np.ndarray, limit: int = 12) -> str:
-    shown = ", ".join(_matrix.format_number(v) for v in values[:limit])
-    return shown + (", …" if values.size > limit else "")
 
 
 def caption(data: FcMatrixData) -> str:
@@ -101,13 +84,13 @@ def alt_text(data: FcMatrixData) -> str:
         f"weights and {rows} biases, {rows * cols + rows} parameters in all. "
     )
     if _matrix.is_labelled(data.shape):
-        first_row = _listing(data.layer.weights[0])
+        first_row = _matrix.listing(data.layer.weights[0])
         text += (
             f"Each cell holds its weight, coloured by sign (blue positive, orange negative); "
-            f"the first row is {first_row}. The input x = ({_listing(data.layer.x)}) is "
+            f"the first row is {first_row}. The input x = ({_matrix.listing(data.layer.x)}) is "
             f"written above the columns, and each row plus its bias "
-            f"b = ({_listing(data.layer.bias)}) gives one output, "
-            f"y = ({_listing(data.y)})."
+            f"b = ({_matrix.listing(data.layer.bias)}) gives one output, "
+            f"y = ({_matrix.listing(data.y)})."
         )
     else:
         text += (
