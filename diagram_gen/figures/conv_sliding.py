@@ -1,0 +1,200 @@
+"""``conv-sliding``: the kernel slides over the image, one output per placement.
+
+The first row shows the pieces: the image with its numbers, the kernel with its named
+weights, the bias and the output. Below, one panel per placement: the patch the kernel
+covers is framed in the kernel's colour, each covered cell carries a dark border and the
+name of the weight over it, and the sum written out underneath gives the number that lands
+in the output grid beside it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+
+from diagram_gen import examples
+from diagram_gen.examples import ConvLayer
+from diagram_gen.figures import _grid, _matrix
+from diagram_gen.style import Theme
+
+FIGURE_ID = "conv-sliding"
+TITLE = "The kernel sliding over the image"
+example = examples.conv_example
+
+#: At most this many placement panels; the others are left out and the alt text says so.
+MAX_PANELS = 4
+#: Panels per row.
+PANEL_COLUMNS = 2
+#: Horizontal gap between the pieces of the first row, and between panels, in cell units.
+SPACE = 1.2
+
+
+@dataclass(frozen=True)
+class SlidingData:
+    sliding: _grid.Sliding
+    shown: tuple[int, ...]  # which placements get a panel, row-major numbers
+
+    @property
+    def count(self) -> int:
+        return len(self.sliding.placements)
+
+
+def compute(example: ConvLayer) -> SlidingData:
+    """Every placement of the kernel, and which of them to draw."""
+    sliding = _grid.slide(example, figure_id=FIGURE_ID)
+    return SlidingData(sliding, _grid.chosen_placements(sliding.output.shape, MAX_PANELS))
+
+
+def render(data: SlidingData, theme: Theme) -> Figure:
+    fig, ax = _matrix.new_figure(theme)
+    draw_conv_sliding(ax, data, theme=theme)
+    return fig
+
+
+def _names(symbol: str, shape: tuple[int, int]) -> np.ndarray:
+    names = np.empty(shape, dtype=object)
+    for i, j in np.ndindex(*shape):
+        names[i, j] = _grid.position_name(symbol, i, j, shape)
+    return names
+
+
+def draw_conv_sliding(ax: Axes, data: SlidingData, *, theme: Theme) -> dict[str, list]:
+    """Draw the image, kernel, bias and output, then one panel per chosen placement."""
+    s = data.sliding
+    height, width = s.image.shape
+    kh, kw = s.kernel.shape
+    out_h, out_w = s.output.shape
+    top = _grid.TITLE_ROOM
+    artists: dict[str, list] = {"titles": [], "panels": []}
+    # First row: image x, kernel, bias b, output y.
+    col = 0.0
+    artists["titles"].append(
+        _grid.title(ax, col, top - 0.25, "image x", theme=theme, gid="title-image")
+    )
+    artists["image"] = _grid.draw_image(
+        ax, col, top, s.image, theme=theme, gid="image", names=_names("x", s.image.shape)
+    )["texts"]
+    col += width + SPACE
+    artists["titles"].append(
+        _grid.title(ax, col, top - 0.25, "kernel", theme=theme, gid="title-kernel")
+    )
+    artists["kernel"] = _grid.draw_kernel(ax, col, top, s.kernel, s.names, theme=theme)["texts"]
+    col += max(kw, _grid.text_width(ax, "kernel", _grid.TITLE_FONT)) + SPACE
+    artists["titles"].append(
+        _grid.title(ax, col, top - 0.25, "bias b", theme=theme, gid="title-bias")
+    )
+    artists["bias"] = [_grid.draw_bias(ax, col, top, s.bias, theme=theme)]
+    col += max(1, _grid.text_width(ax, "bias b", _grid.TITLE_FONT)) + SPACE
+    artists["titles"].append(
+        _grid.title(ax, col, top - 0.25, "output y", theme=theme, gid="title-output")
+    )
+    artists["output"] = _grid.draw_output(ax, col, top, s.output, theme=theme, gid="output")[
+        "texts"
+    ]
+    right = col + max(out_w, _grid.text_width(ax, "output y", _grid.TITLE_FONT))
+    row = top + max(height, kh, out_h) + 0.55
+    # One sentence on how often the kernel fits, and which placements are drawn.
+    summary = _summary(data)
+    artists["titles"].append(
+        ax.text(0, _grid.baseline(row), summary, ha="left", va="baseline", gid="summary")
+    )
+    right = max(right, _grid.text_width(ax, summary))
+    row += 0.55
+    # The panels, in a grid whose cells fit the widest and tallest panel.
+    sizes = [_grid.panel_size(ax, s, s.placements[p]) for p in data.shown]
+    panel_w = max(w for w, _ in sizes)
+    panel_h = max(h for _, h in sizes)
+    columns = min(PANEL_COLUMNS, len(data.shown))
+    for n, p in enumerate(data.shown):
+        i, j = s.placements[p].index
+        heading = (
+            f"{_grid.position_name('y', i, j, s.output.shape)}: placement {p + 1} of {data.count}"
+        )
+        x0 = (n % columns) * (panel_w + SPACE)
+        y0 = row + (n // columns) * (panel_h + 0.4)
+        artists["panels"].append(
+            _grid.draw_placement(ax, x0, y0, s, p, theme=theme, heading=heading)
+        )
+    right = max(right, columns * panel_w + (columns - 1) * SPACE)
+    rows_of_panels = -(-len(data.shown) // columns)
+    bottom = row + rows_of_panels * panel_h + (rows_of_panels - 1) * 0.4
+    _matrix.fit(ax.figure, ax, (-0.35, right + 0.35), (-0.1, bottom + 0.25))
+    return artists
+
+
+def _summary(data: SlidingData) -> str:
+    s = data.sliding
+    out_h, out_w = s.output.shape
+    text = (
+        f"The kernel fits {out_h} × {out_w} = {data.count} times "
+        f"({_stride_text(s)}, {s.padding_text})"
+    )
+    if len(data.shown) < data.count:
+        text += f"; {len(data.shown)} of the placements are drawn."
+    else:
+        text += "."
+    return text
+
+
+def _stride_text(s: _grid.Sliding) -> str:
+    parts = [f"stride {s.stride[0]}" if s.stride[0] == s.stride[1] else f"stride {s.stride}"]
+    if s.dilation != (1, 1):
+        parts.append(
+            f"dilation {s.dilation[0]}"
+            if s.dilation[0] == s.dilation[1]
+            else f"dilation {s.dilation}"
+        )
+    return ", ".join(parts)
+
+
+def _weights_text(s: _grid.Sliding) -> str:
+    return ", ".join(
+        f"{name} = {_matrix.format_number(w)}"
+        for name, w in zip(s.names, s.kernel.ravel(), strict=True)
+    )
+
+
+def caption(data: SlidingData) -> str:
+    s = data.sliding
+    kh, kw = s.kernel.shape
+    return (
+        f"The {kh}x{kw} kernel slides over the {_size(s.image.shape)} image: at each of its "
+        f"{data.count} placements it multiplies the numbers it covers by the same weights, "
+        f"adds the same bias b and writes one output."
+    )
+
+
+def _size(shape: tuple[int, ...]) -> str:
+    return "x".join(str(n) for n in shape)
+
+
+def alt_text(data: SlidingData) -> str:
+    s = data.sliding
+    kh, kw = s.kernel.shape
+    out_h, out_w = s.output.shape
+    text = (
+        f"A {_size(s.image.shape)} image with the rows {_grid.grid_text(s.image)}, and a "
+        f"{kh}x{kw} kernel with the weights {_weights_text(s)} and the bias "
+        f"b = {_matrix.format_number(s.bias)}. The kernel fits {data.count} times "
+        f"({_stride_text(s)}, {s.padding_text}), giving a {out_h}x{out_w} output with the rows "
+        f"{_grid.grid_text(s.output)}. "
+    )
+    if len(data.shown) < data.count:
+        text += (
+            f"Only {len(data.shown)} of the {data.count} placements are drawn, each with its "
+            f"covered patch framed: "
+        )
+    else:
+        text += "Each placement is drawn with its covered patch framed: "
+    details = []
+    for p in data.shown:
+        placement = s.placements[p]
+        i, j = placement.index
+        details.append(
+            f"placement {p + 1} gives y{_grid.position_name('', i, j, s.output.shape)} = "
+            f"{_grid.sum_text(placement, s.kernel, s.bias)}"
+        )
+    return text + "; ".join(details) + "."

@@ -1,0 +1,212 @@
+"""``zero-padding-same``: a ring of zeros lets a 3x3 kernel keep the image's size.
+
+Without padding a 3x3 kernel fits a 3x3 image once, centred on the middle pixel, and the
+output is 1x1. With one zero on every side ("same" padding) it can centre on every pixel,
+so the output is 3x3 again. The figure shows the padded image (the zeros grey, written
+``0``, with a dashed outline), the kernel and the output, then the kernel at a corner,
+where most of it lies on zeros, and at the centre, where it needs none.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+
+from diagram_gen import examples, layers
+from diagram_gen.examples import ConvLayer
+from diagram_gen.figures import _grid, _matrix
+from diagram_gen.style import Theme
+
+FIGURE_ID = "zero-padding-same"
+TITLE = "Zero padding keeps the image size"
+
+#: Horizontal gap between the pieces of the first row, and between the panels.
+SPACE = 1.2
+
+
+def padding_example(
+    *, height: int = 3, width: int = 3, kernel: int = 3, seed: int = 2
+) -> ConvLayer:
+    """A single-channel convolution with "same" zero padding (seed 002's bonus).
+
+    The image and the kernel are :func:`examples.conv_example`'s seeded small integers;
+    the default is a 3x3 image and a 3x3 kernel with weights w₁₁ … w₃₃. Defined here
+    because :mod:`diagram_gen.examples` has no padded example, and a
+    ``functools.partial`` would hide the parameters from the registry.
+    """
+    return examples.conv_example(
+        height=height, width=width, kernel=kernel, padding="same", seed=seed
+    )
+
+
+example = padding_example
+
+
+@dataclass(frozen=True)
+class PaddingData:
+    sliding: _grid.Sliding
+    shown: tuple[int, ...]  # the corner placement, then the centre one
+    valid_shape: tuple[int, int] | None  # the output without padding; None if it cannot fit
+
+    @property
+    def count(self) -> int:
+        return len(self.sliding.placements)
+
+
+def compute(example: ConvLayer) -> PaddingData:
+    """The placements over the padded image, and the output size without the padding."""
+    sliding = _grid.slide(example, figure_id=FIGURE_ID)
+    kh, kw = sliding.kernel.shape
+    height, width = sliding.image.shape
+    try:
+        valid = (
+            layers.conv_output_size(height, kh, sliding.stride[0], 0, sliding.dilation[0]),
+            layers.conv_output_size(width, kw, sliding.stride[1], 0, sliding.dilation[1]),
+        )
+    except ValueError:  # the kernel is larger than the unpadded image
+        valid = None
+    out_h, out_w = sliding.output.shape
+    # The corner that lies most on the zeros ("same" padding of an even kernel is
+    # one-sided), and the centre.
+    corners = (0, out_w - 1, (out_h - 1) * out_w, out_h * out_w - 1)
+    corner = max(corners, key=lambda p: (~sliding.placements[p].inside).sum())
+    centre = ((out_h - 1) // 2) * out_w + (out_w - 1) // 2
+    return PaddingData(sliding, tuple(dict.fromkeys((corner, centre))), valid)
+
+
+def render(data: PaddingData, theme: Theme) -> Figure:
+    fig, ax = _matrix.new_figure(theme)
+    draw_zero_padding(ax, data, theme=theme)
+    return fig
+
+
+def _heading(data: PaddingData, p: int) -> str:
+    s = data.sliding
+    placement = s.placements[p]
+    i, j = placement.index
+    on_padding = int((~placement.inside).sum())
+    where = "corner" if p == data.shown[0] else "centre"
+    taps = placement.inside.size
+    if on_padding:
+        detail = f"{on_padding} of {taps} weights on zeros"
+    else:
+        detail = "no weight on a zero"
+    return f"{_grid.position_name('y', i, j, s.output.shape)}, {where}: {detail}"
+
+
+def draw_zero_padding(ax: Axes, data: PaddingData, *, theme: Theme) -> dict[str, list]:
+    """Draw the padded image, kernel, bias and output, then the corner and centre panels."""
+    s = data.sliding
+    rows, cols = s.padded.shape
+    kh, kw = s.kernel.shape
+    out_h, out_w = s.output.shape
+    top = _grid.TITLE_ROOM
+    artists: dict[str, list] = {"titles": [], "panels": []}
+    names = np.full(s.padded.shape, "", dtype=object)
+    pad_top, pad_left, _, _ = s.pad
+    for r, c in zip(*np.nonzero(~s.is_padding), strict=True):
+        names[r, c] = _grid.position_name("x", r - pad_top, c - pad_left, s.image.shape)
+    col = 0.0
+    heading = "image x, zero-padded"
+    artists["titles"].append(
+        _grid.title(ax, col, top - 0.25, heading, theme=theme, gid="title-image")
+    )
+    artists["padded"] = _grid.draw_image(
+        ax, col, top, s.padded, theme=theme, gid="padded", padding=s.is_padding, names=names
+    )["texts"]
+    col += max(cols, _grid.text_width(ax, heading, _grid.TITLE_FONT)) + SPACE
+    artists["titles"].append(
+        _grid.title(ax, col, top - 0.25, "kernel", theme=theme, gid="title-kernel")
+    )
+    artists["kernel"] = _grid.draw_kernel(ax, col, top, s.kernel, s.names, theme=theme)["texts"]
+    col += max(kw, _grid.text_width(ax, "kernel", _grid.TITLE_FONT)) + SPACE
+    artists["titles"].append(
+        _grid.title(ax, col, top - 0.25, "bias b", theme=theme, gid="title-bias")
+    )
+    artists["bias"] = [_grid.draw_bias(ax, col, top, s.bias, theme=theme)]
+    col += max(1, _grid.text_width(ax, "bias b", _grid.TITLE_FONT)) + SPACE
+    artists["titles"].append(
+        _grid.title(ax, col, top - 0.25, "output y", theme=theme, gid="title-output")
+    )
+    artists["output"] = _grid.draw_output(ax, col, top, s.output, theme=theme, gid="output")[
+        "texts"
+    ]
+    right = col + max(out_w, _grid.text_width(ax, "output y", _grid.TITLE_FONT))
+    row = top + max(rows, kh, out_h) + 0.3
+    # Why the zeros are there, in numbers, wrapped to the width of the first row.
+    lines = _grid.wrap(ax, _summary(data), max(right, 8.0))
+    artists["titles"].append(
+        ax.text(0, row, "\n".join(lines), ha="left", va="top", linespacing=1.3, gid="summary")
+    )
+    right = max([right] + [_grid.text_width(ax, line) for line in lines])
+    row += 0.5 * len(lines) + 0.1
+    sizes = [_grid.panel_size(ax, s, s.placements[p]) for p in data.shown]
+    panel_w = max(w for w, _ in sizes)
+    for n, p in enumerate(data.shown):
+        artists["panels"].append(
+            _grid.draw_placement(
+                ax, n * (panel_w + SPACE), row, s, p, theme=theme, heading=_heading(data, p)
+            )
+        )
+    right = max(right, len(data.shown) * (panel_w + SPACE) - SPACE)
+    bottom = row + max(h for _, h in sizes)
+    _matrix.fit(ax.figure, ax, (-0.35, right + 0.35), (-0.1, bottom + 0.25))
+    return artists
+
+
+def _shape(shape: tuple[int, ...]) -> str:
+    return "x".join(str(n) for n in shape)
+
+
+def _summary(data: PaddingData) -> str:
+    s = data.sliding
+    kernel = _shape(s.kernel.shape)
+    if data.valid_shape is None:
+        without = f"without the zeros the {kernel} kernel would not fit in the image at all"
+    else:
+        count = data.valid_shape[0] * data.valid_shape[1]
+        times = "once" if count == 1 else f"{count} times"
+        without = (
+            f"without the zeros the {kernel} kernel fits only {times}, "
+            f"an output of {_shape(data.valid_shape)}"
+        )
+    return (
+        f"With {s.padding_text}, the output is {_shape(s.output.shape)}, "
+        f"the size of the {_shape(s.image.shape)} image; {without}."
+    )
+
+
+def caption(data: PaddingData) -> str:
+    s = data.sliding
+    return (
+        f"Zero padding: a ring of zeros around the {_shape(s.image.shape)} image lets the "
+        f"{_shape(s.kernel.shape)} kernel centre on every pixel, so the output keeps the "
+        f"image's size, {_shape(s.output.shape)}."
+    )
+
+
+def alt_text(data: PaddingData) -> str:
+    s = data.sliding
+    weights = ", ".join(
+        f"{name} = {_matrix.format_number(w)}"
+        for name, w in zip(s.names, s.kernel.ravel(), strict=True)
+    )
+    panels = "; ".join(
+        f"at the {'corner' if p == data.shown[0] else 'centre'}, "
+        f"{int((~s.placements[p].inside).sum())} of the kernel's {s.kernel.size} weights lie "
+        f"on zeros and y{_grid.position_name('', *s.placements[p].index, s.output.shape)} = "
+        f"{_grid.sum_text(s.placements[p], s.kernel, s.bias)}"
+        for p in data.shown
+    )
+    return (
+        f"A {_shape(s.image.shape)} image with the rows {_grid.grid_text(s.image)}, surrounded "
+        f"by zeros ({s.padding_text}) into a {_shape(s.padded.shape)} grid whose zeros are "
+        f"grey, written 0 and outlined with dashes. A {_shape(s.kernel.shape)} kernel with the "
+        f"weights {weights} and the bias b = {_matrix.format_number(s.bias)} gives a "
+        f"{_shape(s.output.shape)} output with the rows {_grid.grid_text(s.output)}. "
+        f"{_summary(data)} The kernel is drawn at {len(data.shown)} of its {data.count} "
+        f"placements: {panels}."
+    )
