@@ -20,6 +20,21 @@ GREEK_WEIGHT_NAMES = ("α", "β", "γ", "δ")
 _SUBSCRIPTS = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
 
 
+MINUS = "\u2212"
+
+
+def format_number(value: float) -> str:
+    """A number as a reader writes it: ``3``, ``−1``, ``0.4``, ``−12.25`` (no ``-0``)."""
+    value = float(value)
+    if value == 0:
+        return "0"
+    if value == round(value):
+        text = str(int(round(value)))
+    else:
+        text = f"{value:.2f}".rstrip("0").rstrip(".")
+    return text.replace("-", MINUS)
+
+
 def subscript(number: int) -> str:
     """``12`` -> ``₁₂``, for labels such as x₁₂."""
     return str(number).translate(_SUBSCRIPTS)
@@ -170,3 +185,67 @@ def locally_connected_weights(example: ConvLayer, *, seed: int = 0) -> np.ndarra
     values = rng.permutation(np.arange(1, n_out * k + 1)) / 2.0
     signs = rng.choice(np.array([-1.0, 1.0]), size=n_out * k)
     return (values * signs).reshape(n_out, k)
+
+
+def lenet5_c3_table() -> np.ndarray:
+    """LeNet-5's table of which of the 6 maps of S2 feed each of the 16 maps of C3.
+
+    From LeCun et al., "Gradient-based learning applied to document recognition" (1998),
+    Table I: maps 0-5 read 3 neighbouring input maps, maps 6-11 read 4 neighbouring
+    ones, maps 12-14 read 4 maps in two pairs, and map 15 reads all 6 (neighbours wrap
+    around). Returns a bool array of shape (16, 6): ``table[out, in]``.
+    """
+    table = np.zeros((16, 6), dtype=bool)
+    for out in range(6):
+        table[out, [(out + i) % 6 for i in range(3)]] = True
+    for out in range(6, 12):
+        table[out, [(out - 6 + i) % 6 for i in range(4)]] = True
+    for out, start in zip(range(12, 15), range(3), strict=True):
+        table[out, [start, start + 1, (start + 3) % 6, (start + 4) % 6]] = True
+    table[15, :] = True
+    return table
+
+
+def volume_example(
+    *, size: int = 32, channels: int = 3, field: int = 5, kernels: int = 5, seed: int = 0
+) -> ConvLayer:
+    """The volume example (seed 000): a 32x32x3 input and k = 5 kernels of 5x5x3.
+
+    Every output neuron sees one 5x5x3 receptive field; the 5 neurons at the same place
+    in the 5 feature maps form a depth column. Values are small integers from ``seed``.
+    """
+    for name, value in (("size", size), ("channels", channels), ("field", field),
+                        ("kernels", kernels)):  # fmt: skip
+        layers.check_positive_int(name, value)
+    return conv_example(height=size, width=size, kernel=field, in_channels=channels,
+                        out_channels=kernels, seed=seed)  # fmt: skip
+
+
+def multichannel_example(
+    *,
+    in_channels: int = 3,
+    out_channels: int = 2,
+    height: int = 4,
+    width: int = 4,
+    kernel: int = 2,
+    seed: int = 3,
+) -> ConvLayer:
+    """A colour-sized example small enough to print: 3 channels of 4x4, kernels 2x2x3.
+
+    The channels example of seed 003: each kernel has one 2D slice per input channel,
+    with different weights in each slice; C_out kernels give C_out feature maps.
+    """
+    return conv_example(height=height, width=width, kernel=kernel, in_channels=in_channels,
+                        out_channels=out_channels, seed=seed)  # fmt: skip
+
+
+#: DCGAN (Radford et al., 2016) as in seed 004: the discriminator maps a 3x64x64 image to
+#: 1x1 with 4x4 kernels of stride 2 (the first with padding 1 gives 32x32); the generator
+#: maps a 100x1x1 code to 3x64x64 with transposed convolutions. Each entry:
+#: (out_channels, kernel, stride, padding).
+DCGAN_DISCRIMINATOR = ((64, 4, 2, 1), (128, 4, 2, 1), (256, 4, 2, 1), (512, 4, 2, 1),
+                       (1, 4, 1, 0))  # fmt: skip
+DCGAN_GENERATOR = ((512, 4, 1, 0), (256, 4, 2, 1), (128, 4, 2, 1), (64, 4, 2, 1),
+                   (3, 4, 2, 1))  # fmt: skip
+DCGAN_IMAGE = (3, 64, 64)
+DCGAN_CODE = (100, 1, 1)

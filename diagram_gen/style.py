@@ -28,16 +28,30 @@ VERMILLION = "#D55E00"
 REDDISH_PURPLE = "#CC79A7"
 
 #: One colour per kernel weight, in kernel order (alpha, beta, gamma, delta, ...). Cells and
-#: edges that hold the same weight get the same colour *and* the same label.
-WEIGHT_COLOURS = (ORANGE, SKY_BLUE, REDDISH_PURPLE, YELLOW, VERMILLION, BLUISH_GREEN, BLUE)
+#: edges that hold the same weight get the same colour *and* the same label. Sky blue and
+#: bluish green are left out: they mean input and output. Past five weights the colours
+#: repeat, and the names (always drawn) tell the weights apart.
+WEIGHT_COLOURS = (ORANGE, REDDISH_PURPLE, YELLOW, BLUE, VERMILLION)
 
 #: What each role colour means, written once; the site's legend is generated from this.
 ROLE_MEANINGS = {
     "input": "input values (the image, or the flattened input vector)",
     "output": "output values (what the layer computes)",
     "kernel": "the kernel and the patch it currently covers",
-    "zero": "an untrainable zero: a connection the convolution does not have",
+    "zero": "a zero: a connection the convolution does not have, or padding",
     "weight": "a trainable weight; cells with the same colour and name share one weight",
+    "signed": "a weight of its own: blue when positive, orange-red when negative",
+}
+
+
+#: What carries the same meaning without colour, so no figure depends on colour vision.
+ROLE_CUES = {
+    "input": "labelled x, drawn above the matrix or in the top row of a graph",
+    "output": "labelled y, after the equals sign or in the bottom row of a graph",
+    "kernel": "a thick outline around the patch it covers",
+    "zero": "written 0, with a dashed outline; dashed grey edges in graphs",
+    "weight": "the weight's name (α, β, …) in the cell or on the edge, and its line style",
+    "signed": "the value is written in the cell; negative edges are dashed",
 }
 
 

@@ -21,6 +21,7 @@ from matplotlib.colors import Normalize, to_hex, to_rgba
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 
+from diagram_gen.examples import format_number  # noqa: F401 (re-exported)
 from diagram_gen.style import WEIGHT_COLOURS, Theme, text_colour_on
 
 #: Larger matrices are drawn as an image: their labels would be too small to read.
@@ -30,20 +31,6 @@ MAX_LABELLED_SIDE = 40
 CELL_INCHES = 0.62
 #: Inches of the longer side of a matrix drawn as an image.
 IMAGE_INCHES = 7.0
-
-MINUS = "\u2212"
-
-
-def format_number(value: float) -> str:
-    """A number as a reader writes it: ``3``, ``−1``, ``0.4``, ``−12.25`` (no ``-0``)."""
-    value = float(value)
-    if value == 0:
-        return "0"
-    if value == round(value):
-        text = str(int(round(value)))
-    else:
-        text = f"{value:.2f}".rstrip("0").rstrip(".")
-    return text.replace("-", MINUS)
 
 
 def is_labelled(shape: tuple[int, int]) -> bool:

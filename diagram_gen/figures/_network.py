@@ -1,0 +1,695 @@
+"""Drawing a layer as a network: a row of input nodes, a row of output nodes, edges between.
+
+The network figures (``fc-graph``, ``conv-network``, ``sparse-connectivity-1d``,
+``weight-sharing-1d``) share this layout. Inputs lie in a row at the top and outputs in a
+row below them, so data flows down the page as a reader reads; each output sits under the
+middle of the inputs it sees, which keeps the edges of a convolution short and uncrossed
+where they can be.
+
+One data unit is one inch: node sizes, gaps and the boxes of measured text are all in
+inches, so a label can be placed where it fits before the figure's final size is known,
+and :func:`fit` then sizes the figure to what was drawn.
+
+Edges that carry a weight name or value get a small label with a background box, placed
+by :func:`place_edge_labels` near the output end where the edges of one output fan out,
+and moved along its edge until it overlaps no other label and no node.
+
+Past :data:`MAX_LABELLED_NODES` nodes in a row, nodes become dots without text, and past
+:data:`MAX_EDGE_LABELS` labelled edges the labels are left out; figures say so in their
+alt text (:func:`nodes_labelled`, :func:`edges_labelled` decide it from the counts alone).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from matplotlib import patheffects
+from matplotlib.axes import Axes
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+from matplotlib.patches import Circle
+from matplotlib.text import Text
+from matplotlib.transforms import Bbox
+
+from diagram_gen import style
+from diagram_gen.examples import format_number, subscript
+from diagram_gen.style import FONT_FAMILY, WEIGHT_COLOURS, Theme, text_colour_on
+
+#: Line style of kernel weight number k: ``LINE_STYLES[k % 4]``. With the colour
+#: (``theme.weight_colour(k)``) it makes a weight recognisable without colour vision.
+LINE_STYLES = ("-", "--", ":", "-.")
+#: Words for the line styles, for legends and alt text.
+LINE_STYLE_WORDS = {"-": "solid", "--": "dashed", ":": "dotted", "-.": "dash-dotted"}
+#: Words for the weight colours, for alt text (Okabe and Ito's names).
+COLOUR_WORDS = {
+    style.ORANGE: "orange",
+    style.SKY_BLUE: "sky blue",
+    style.REDDISH_PURPLE: "reddish purple",
+    style.YELLOW: "yellow",
+    style.VERMILLION: "vermillion",
+    style.BLUISH_GREEN: "bluish green",
+    style.BLUE: "blue",
+}
+
+NODE_FONT = 13.0
+NAME_FONT = 12.0
+LABEL_FONT = 11.0
+TITLE_FONT = 15.0
+NOTE_FONT = 12.0
+MIN_FONT = 9.0
+
+#: Rows with more nodes are drawn as dots without text.
+MAX_LABELLED_NODES = 16
+#: A panel with more labelled edges leaves the edge labels out.
+MAX_EDGE_LABELS = 48
+#: Rows with more nodes are refused: a network drawing of them would be unreadable.
+MAX_NODES = 64
+#: Widest row of node centres, in inches, for rows drawn as dots.
+MAX_ROW_INCHES = 13.0
+#: Width of an edge that carries a weight identity (name or shared value), in points.
+WEIGHT_EDGE_WIDTH = 2.4
+#: Width of the dark casing under a coloured edge on the light page, as a multiple of the
+#: edge's own width (2.4 pt edges get a 0.5 pt rim on each side).
+CASING_FACTOR = 1.45
+#: Inches kept free around an edge label: labels that touch are misread.
+LABEL_MARGIN = 0.04
+#: Fractions along an edge (0 at the input, 1 at the output) tried for its label, best
+#: first: near the output end, where the edges of one output are apart, then back.
+LABEL_POSITIONS = (0.72, 0.64, 0.8, 0.56, 0.48, 0.4, 0.86, 0.32, 0.24)
+
+
+def check_sizes(figure_id: str, **counts: int) -> None:
+    """Refuse rows too long to draw as a network, in one sentence naming the row."""
+    for what, count in counts.items():
+        if count > MAX_NODES:
+            raise ValueError(
+                f"{figure_id} draws at most {MAX_NODES} {what} as a network, got {count}; "
+                f"use a matrix figure for a layer this large."
+            )
+
+
+def nodes_labelled(*counts: int) -> bool:
+    """Whether rows of these lengths are drawn with text in their nodes."""
+    return max(counts) <= MAX_LABELLED_NODES
+
+
+def edges_labelled(labelled_edges: int, *counts: int) -> bool:
+    """Whether this many edge labels are drawn, for rows of these lengths."""
+    return nodes_labelled(*counts) and labelled_edges <= MAX_EDGE_LABELS
+
+
+def weight_style(k: int, theme: Theme) -> tuple[str, str]:
+    """Colour and line style of weight number ``k``: equal weights are drawn alike."""
+    return theme.weight_colour(k), LINE_STYLES[k % len(LINE_STYLES)]
+
+
+def weight_style_words(k: int) -> str:
+    """``orange, solid`` for weight 0: how weight ``k`` looks, for alt text."""
+    colour = WEIGHT_COLOURS[k % len(WEIGHT_COLOURS)]
+    return f"{COLOUR_WORDS[colour]}, {LINE_STYLE_WORDS[LINE_STYLES[k % len(LINE_STYLES)]]}"
+
+
+def position_names(symbol: str, shape: Sequence[int]) -> list[str]:
+    """Names of the entries of a (C, *spatial) map in C order: x₁₁ …, or x₂,₁₁ with channels.
+
+    A 1D single-channel map gives x₁, x₂, …; positions count from 1 like the prose.
+    """
+    channels = shape[0]
+    names = []
+    for channel, *position in np.ndindex(*shape):
+        text = "".join(subscript(p + 1) for p in position)
+        if channels > 1:
+            text = f"{subscript(channel + 1)},{text}"
+        names.append(symbol + text)
+    return names
+
+
+def join_numbers(values, limit: int = 18) -> str:
+    """``3, −1, 0.5`` (at most ``limit`` of them, then an ellipsis)."""
+    values = list(np.ravel(values))
+    shown = ", ".join(format_number(v) for v in values[:limit])
+    return shown + (", …" if len(values) > limit else "")
+
+
+# ----------------------------------------------------------------------------------------
+# Layout
+# ----------------------------------------------------------------------------------------
+
+
+def row_spacing(count: int, base: float) -> float:
+    """Distance between node centres: ``base`` inches, less for rows drawn as dots."""
+    if count <= MAX_LABELLED_NODES or count < 2:
+        return base
+    return min(base, MAX_ROW_INCHES / (count - 1))
+
+
+def row_positions(count: int, spacing: float, *, groups: int = 1, group_gap: float = 0.0):
+    """Centres of ``count`` nodes in a row, starting at 0, with an extra gap between groups.
+
+    ``groups`` equal groups (the rows of an image, read row by row) are set apart by
+    ``group_gap`` more inches, so a flattened 3x3 image still shows its three rows.
+    """
+    size = count // groups if groups and count % groups == 0 else count
+    return np.array([i * spacing + (i // size) * group_gap for i in range(count)], dtype=float)
+
+
+def fan_positions(connected: np.ndarray, x_in: np.ndarray, min_gap: float) -> np.ndarray:
+    """Centres of the outputs: each under the mean of its inputs, at least ``min_gap`` apart.
+
+    ``connected`` is the (n_out, n_in) boolean connection matrix. Outputs keep their order;
+    where two would come closer than ``min_gap`` the later one moves right, and the row is
+    then shifted back so that its middle stays under the middle of the wanted places.
+    """
+    wanted = np.array([x_in[row].mean() for row in connected], dtype=float)
+    placed = wanted.copy()
+    for i in range(1, placed.size):
+        placed[i] = max(placed[i], placed[i - 1] + min_gap)
+    shift = (wanted.min() + wanted.max()) / 2 - (placed.min() + placed.max()) / 2
+    return placed + shift
+
+
+# ----------------------------------------------------------------------------------------
+# Canvas and text measurement
+# ----------------------------------------------------------------------------------------
+
+
+def measuring_figure() -> Figure:
+    """A figure that draws nothing, only measures text (for layouts drawn by Graphviz)."""
+    fig = Figure()
+    FigureCanvasAgg(fig)
+    return fig
+
+
+def new_canvas(theme: Theme) -> tuple[Figure, Axes]:
+    """A figure whose one frameless axes maps one data unit to one inch, y pointing down."""
+    fig = Figure()
+    FigureCanvasAgg(fig)  # a real canvas, so that text extents can be measured
+    ax = fig.add_axes((0, 0, 1, 1))
+    ax.set_axis_off()
+    ax.set_facecolor(theme.background)
+    # A provisional page; fit() replaces it with the extent of what was drawn.
+    fig.set_size_inches(20, 20)
+    ax.set_xlim(-5, 15)
+    ax.set_ylim(15, -5)
+    return fig, ax
+
+
+def text_size(fig: Figure, text: str, fontsize: float) -> tuple[float, float]:
+    """Width and height of ``text`` in inches, in the current font settings."""
+    probe = Text(0, 0, text, fontsize=fontsize, fontfamily=FONT_FAMILY, figure=fig)
+    box = probe.get_window_extent(fig.canvas.get_renderer())
+    return box.width / fig.dpi, box.height / fig.dpi
+
+
+def fit(fig: Figure, ax: Axes, margin: float = 0.18) -> None:
+    """Size the figure to everything drawn plus ``margin`` inches, one unit still one inch."""
+    renderer = fig.canvas.get_renderer()
+    boxes = [
+        artist.get_window_extent(renderer)
+        for artist in (*ax.texts, *ax.patches, *ax.lines)
+        if artist.get_visible()
+    ]
+    box = Bbox.union(boxes).transformed(ax.transData.inverted())
+    x0, x1 = sorted((box.x0, box.x1))
+    y0, y1 = sorted((box.y0, box.y1))
+    x0, x1, y0, y1 = x0 - margin, x1 + margin, y0 - margin, y1 + margin
+    ax.set_xlim(x0, x1)
+    ax.set_ylim(y1, y0)
+    fig.set_size_inches(x1 - x0, y1 - y0)
+
+
+# ----------------------------------------------------------------------------------------
+# Nodes
+# ----------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Row:
+    """One row of nodes: where they are, what they say and how they are named."""
+
+    xs: np.ndarray
+    y: float
+    fill: str
+    texts: Sequence[str] | None  # inside the nodes; None draws dots
+    names: Sequence[str] | None  # beside the nodes (above inputs, below outputs)
+    prefix: str  # gid prefix: "in" or "out"
+    names_above: bool
+    radius: float = 0.3
+    fontsize: float = NODE_FONT
+    extra: Sequence[str] | None = None  # a second, smaller line under each name (below)
+
+    def centre(self, index: int) -> tuple[float, float]:
+        return float(self.xs[index]), self.y
+
+
+def fitted_row(
+    fig: Figure,
+    xs: np.ndarray,
+    y: float,
+    *,
+    fill: str,
+    texts: Sequence[str] | None,
+    names: Sequence[str] | None,
+    prefix: str,
+    names_above: bool,
+    extra: Sequence[str] | None = None,
+    min_radius: float = 0.24,
+) -> Row:
+    """A row whose node radius fits its longest text (shrinking the font down to 9 pt)."""
+    spacing = float(np.min(np.diff(xs))) if len(xs) > 1 else 1.0
+    if texts is None:
+        return Row(xs, y, fill, None, names, prefix, names_above, min(0.09, spacing / 3))
+    largest = 0.44 * spacing
+    fontsize = NODE_FONT
+    while True:
+        sizes = [text_size(fig, text, fontsize) for text in dict.fromkeys(texts)]
+        width, height = (max(size) for size in zip(*sizes, strict=True))
+        radius = max(min_radius, width / 2 + 0.09, height / 2 + 0.06)
+        if radius <= largest or fontsize <= MIN_FONT:
+            break
+        fontsize -= 0.5
+    return Row(xs, y, fill, texts, names, prefix, names_above, radius, fontsize, extra)
+
+
+def draw_row(ax: Axes, row: Row, *, theme: Theme, gid: str = "") -> dict[str, list]:
+    """Draw the nodes of ``row`` with their texts and names; returns the artists by part."""
+    artists: dict[str, list] = {"nodes": [], "texts": [], "names": []}
+    for index, x in enumerate(row.xs):
+        circle = Circle(
+            (x, row.y),
+            row.radius,
+            facecolor=row.fill,
+            edgecolor=theme.foreground,
+            linewidth=1.0,
+            zorder=3,
+            clip_on=False,
+            gid=f"{gid}{row.prefix}-{index}-node",
+        )
+        ax.add_patch(circle)
+        artists["nodes"].append(circle)
+        if row.texts is not None:
+            artists["texts"].append(
+                ax.text(
+                    x,
+                    row.y,
+                    row.texts[index],
+                    ha="center",
+                    va="center_baseline",
+                    fontsize=row.fontsize,
+                    color=text_colour_on(row.fill, theme),
+                    zorder=4,
+                    clip_on=False,
+                    gid=f"{gid}{row.prefix}-{index}",
+                )
+            )
+        if row.names is None:
+            continue
+        offset = row.radius + 0.07
+        name = ax.text(
+            x,
+            row.y - offset if row.names_above else row.y + offset,
+            row.names[index],
+            ha="center",
+            va="bottom" if row.names_above else "top",
+            fontsize=NAME_FONT,
+            color=theme.foreground,
+            clip_on=False,
+            gid=f"{gid}{row.prefix}-name-{index}",
+        )
+        artists["names"].append(name)
+        if row.extra is not None:
+            _, height = text_size(ax.figure, row.names[index], NAME_FONT)
+            artists["names"].append(
+                ax.text(
+                    x,
+                    row.y + offset + height + 0.04,
+                    row.extra[index],
+                    ha="center",
+                    va="top",
+                    fontsize=NOTE_FONT - 1,
+                    color=theme.muted,
+                    clip_on=False,
+                    gid=f"{gid}{row.prefix}-extra-{index}",
+                )
+            )
+    return artists
+
+
+# ----------------------------------------------------------------------------------------
+# Edges
+# ----------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Edge:
+    """One edge from input ``j`` to output ``i`` and how it looks (later edges lie on top)."""
+
+    i: int
+    j: int
+    colour: str
+    linestyle: str = "-"
+    width: float = WEIGHT_EDGE_WIDTH
+    label: str | None = None
+
+
+class _Casing(patheffects.AbstractPathEffect):
+    """Draws the line once more underneath, wider by a factor and in another colour.
+
+    The width is relative to the line's own, so a figure scaled for slides (which scales
+    line widths) keeps the same proportions; the dashes are the line's own.
+    """
+
+    def __init__(self, colour: str, factor: float) -> None:
+        super().__init__()
+        self._colour = colour
+        self._factor = factor
+
+    def draw_path(self, renderer, gc, tpath, affine, rgbFace=None):
+        casing_gc = renderer.new_gc()
+        casing_gc.copy_properties(gc)
+        casing_gc.set_linewidth(gc.get_linewidth() * self._factor)
+        casing_gc.set_foreground(self._colour)
+        renderer.draw_path(casing_gc, tpath, affine, rgbFace)
+        casing_gc.restore()
+
+
+def casing(theme: Theme) -> list:
+    """A thin dark outline under a coloured line on the light page.
+
+    Several Okabe-Ito colours (yellow, sky blue, orange) are too pale on white to follow
+    as thin lines; a casing in the page's muted foreground keeps each edge visible while
+    its colour stays readable. On the dark page the colours stand out on their own.
+    """
+    if theme.name != "light":
+        return []
+    return [_Casing(theme.muted, CASING_FACTOR), patheffects.Normal()]
+
+
+def edge_points(inputs: Row, outputs: Row, edge: Edge) -> tuple[np.ndarray, np.ndarray]:
+    """Where an edge leaves its input node and reaches its output node (on their rims)."""
+    start = np.array(inputs.centre(edge.j))
+    end = np.array(outputs.centre(edge.i))
+    direction = (end - start) / np.linalg.norm(end - start)
+    return start + direction * inputs.radius, end - direction * outputs.radius
+
+
+def draw_edges(
+    ax: Axes,
+    inputs: Row,
+    outputs: Row,
+    edges: Sequence[Edge],
+    *,
+    theme: Theme,
+    gid: str = "",
+    cased: bool = True,
+) -> list[Line2D]:
+    """Draw ``edges`` as straight lines, gid ``edge-i-j``; returns the lines in order."""
+    lines = []
+    for order, edge in enumerate(edges):
+        (x0, y0), (x1, y1) = edge_points(inputs, outputs, edge)
+        line = Line2D(
+            [x0, x1],
+            [y0, y1],
+            color=edge.colour,
+            linestyle=edge.linestyle,
+            linewidth=edge.width,
+            solid_capstyle="butt",
+            dash_capstyle="butt",
+            zorder=1 + order / (10 * max(len(edges), 1)),
+            clip_on=False,
+            gid=f"{gid}edge-{edge.i}-{edge.j}",
+        )
+        if cased:
+            line.set_path_effects(casing(theme))
+        ax.add_line(line)
+        lines.append(line)
+    return lines
+
+
+Box = tuple[float, float, float, float]  # x0, y0, x1, y1 in inches
+
+
+def _overlap(a: Box, b: Box) -> float:
+    width = min(a[2], b[2]) - max(a[0], b[0])
+    height = min(a[3], b[3]) - max(a[1], b[1])
+    return width * height if width > 0 and height > 0 else 0.0
+
+
+def _crosses(box: Box, p0: np.ndarray, p1: np.ndarray) -> bool:
+    """Whether the segment p0-p1 passes through ``box`` (Liang-Barsky clipping)."""
+    t0, t1 = 0.0, 1.0
+    d = p1 - p0
+    for p, q in (
+        (-d[0], p0[0] - box[0]),
+        (d[0], box[2] - p0[0]),
+        (-d[1], p0[1] - box[1]),
+        (d[1], box[3] - p0[1]),
+    ):
+        if p == 0:
+            if q < 0:
+                return False
+            continue
+        t = q / p
+        if p < 0:
+            t0 = max(t0, t)
+        else:
+            t1 = min(t1, t)
+        if t0 > t1:
+            return False
+    return True
+
+
+def node_boxes(*rows: Row, pad: float = 0.03) -> list[Box]:
+    """The squares around the nodes of ``rows``, as obstacles for labels."""
+    boxes = []
+    for row in rows:
+        r = row.radius + pad
+        boxes += [(x - r, row.y - r, x + r, row.y + r) for x in row.xs]
+    return boxes
+
+
+def label_positions(
+    fig: Figure,
+    inputs: Row,
+    outputs: Row,
+    edges: Sequence[Edge],
+    *,
+    obstacles: Sequence[Box] = (),
+    fontsize: float = LABEL_FONT,
+    pad: float | None = None,
+) -> list[tuple[Edge, float, float]]:
+    """Where each labelled edge's label goes: (edge, x, y) on the edge itself, in inches.
+
+    For each labelled edge (in the order given) the positions of
+    :data:`LABEL_POSITIONS` are tried; a position is refused if its box (text plus
+    ``pad``, plus :data:`LABEL_MARGIN`) overlaps a node or a label already placed, and
+    among the others the one whose box the fewest other edges cross wins (so a label
+    does not sit on a crossing and leave its edge in doubt), ties going to the earlier,
+    preferred position. If every position overlaps, the least overlap wins. The search
+    is deterministic. ``fig`` is only used to measure text.
+    """
+    segments = [edge_points(inputs, outputs, edge) for edge in edges]
+    taken: list[Box] = list(obstacles) + node_boxes(inputs, outputs)
+    pad = 0.2 * fontsize / 72 if pad is None else pad
+    m = LABEL_MARGIN
+    placed = []
+    for index, edge in enumerate(edges):
+        if edge.label is None:
+            continue
+        width, height = text_size(fig, edge.label, fontsize)
+        half_w, half_h = width / 2 + pad, height / 2 + pad
+        start, end = segments[index]
+        best = None
+        for rank, t in enumerate(LABEL_POSITIONS):
+            x, y = start + t * (end - start)
+            box = (x - half_w, y - half_h, x + half_w, y + half_h)
+            grown = (box[0] - m, box[1] - m, box[2] + m, box[3] + m)
+            overlap = sum(_overlap(grown, other) for other in taken)
+            crossings = sum(
+                _crosses(box, p0, p1) for k, (p0, p1) in enumerate(segments) if k != index
+            )
+            score = (overlap > 1e-9, overlap, crossings, rank)
+            if best is None or score < best[0]:
+                best = (score, float(x), float(y), box)
+        _, x, y, box = best
+        taken.append(box)
+        placed.append((edge, x, y))
+    return placed
+
+
+def place_edge_labels(
+    ax: Axes,
+    inputs: Row,
+    outputs: Row,
+    edges: Sequence[Edge],
+    *,
+    theme: Theme,
+    obstacles: Sequence[Box] = (),
+    gid: str = "",
+    fontsize: float = LABEL_FONT,
+) -> list[Text]:
+    """Write each edge's label on the edge, where :func:`label_positions` finds room.
+
+    Each label has a box in the page colour, outlined in its edge's colour. Returns the
+    texts, gid ``<gid>label-i-j``.
+    """
+    texts = []
+    for edge, x, y in label_positions(
+        ax.figure, inputs, outputs, edges, obstacles=obstacles, fontsize=fontsize
+    ):
+        texts.append(
+            ax.text(
+                x,
+                y,
+                edge.label,
+                ha="center",
+                va="center",
+                fontsize=fontsize,
+                color=theme.foreground,
+                zorder=5,
+                clip_on=False,
+                gid=f"{gid}label-{edge.i}-{edge.j}",
+                bbox={
+                    "boxstyle": "round,pad=0.2",
+                    "facecolor": theme.background,
+                    "edgecolor": edge.colour,
+                    "linewidth": 1.0,
+                },
+            )
+        )
+    return texts
+
+
+# ----------------------------------------------------------------------------------------
+# Keys and text
+# ----------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class KeyItem:
+    """One entry of a key: a short line sample and what it means."""
+
+    colour: str
+    linestyle: str
+    width: float | tuple[float, ...]  # several widths: short samples side by side
+    text: str
+
+
+def draw_key(
+    ax: Axes,
+    items: Sequence[KeyItem],
+    *,
+    centre: float,
+    y: float,
+    theme: Theme,
+    gid: str = "key",
+    cased: bool = True,
+    per_line: int = 4,
+) -> list:
+    """A key centred at ``centre``: a line sample, then its text, for each item.
+
+    At most ``per_line`` items share a line; further lines follow below ``y``.
+    """
+    fig = ax.figure
+    sample, gap, spacing = 0.55, 0.1, 0.4
+    line_height = 1.7 * text_size(fig, "Ag", NOTE_FONT)[1]
+    artists = []
+    for first in range(0, len(items), per_line):
+        chunk = items[first : first + per_line]
+        widths = [text_size(fig, item.text, NOTE_FONT)[0] for item in chunk]
+        total = sum(sample + gap + w for w in widths) + spacing * (len(chunk) - 1)
+        x = centre - total / 2
+        row_y = y + line_height * (first // per_line)
+        for offset, (item, width) in enumerate(zip(chunk, widths, strict=True)):
+            index = first + offset
+            line_widths = item.width if isinstance(item.width, tuple) else (item.width,)
+            piece = sample / len(line_widths)
+            for part, line_width in enumerate(line_widths):
+                line = Line2D(
+                    [
+                        x + part * piece,
+                        x + (part + 1) * piece - (0.05 if part < len(line_widths) - 1 else 0),
+                    ],
+                    [row_y, row_y],
+                    color=item.colour,
+                    linestyle=item.linestyle,
+                    linewidth=line_width,
+                    solid_capstyle="butt",
+                    dash_capstyle="butt",
+                    clip_on=False,
+                    gid=f"{gid}-line-{index}" + (f"-{part}" if part else ""),
+                )
+                if cased:
+                    line.set_path_effects(casing(theme))
+                ax.add_line(line)
+                artists.append(line)
+            artists.append(
+                ax.text(
+                    x + sample + gap,
+                    row_y,
+                    item.text,
+                    ha="left",
+                    va="center",
+                    fontsize=NOTE_FONT,
+                    color=theme.foreground,
+                    clip_on=False,
+                    gid=f"{gid}-text-{index}",
+                )
+            )
+            x += sample + gap + width + spacing
+    return artists
+
+
+def panel_title(
+    ax: Axes, x: float, y: float, title: str, subtitle: str, *, theme: Theme, gid: str
+) -> list[Text]:
+    """A bold title over a muted subtitle, centred at ``x``, the subtitle's bottom at ``y``.
+
+    ``gid`` is a prefix: the texts get gids ``<gid>title`` and ``<gid>subtitle``.
+    """
+    _, height = text_size(ax.figure, subtitle, NOTE_FONT)
+    return [
+        note(
+            ax,
+            x,
+            y - height - 0.1,
+            title,
+            theme=theme,
+            gid=f"{gid}title",
+            fontsize=TITLE_FONT,
+            weight="bold",
+            va="bottom",
+        ),
+        note(ax, x, y, subtitle, theme=theme, gid=f"{gid}subtitle", muted=True, va="bottom"),
+    ]
+
+
+def note(
+    ax: Axes,
+    x: float,
+    y: float,
+    text: str,
+    *,
+    theme: Theme,
+    gid: str,
+    fontsize: float = NOTE_FONT,
+    muted: bool = False,
+    weight: str = "normal",
+    va: str = "top",
+) -> Text:
+    """A line of text centred at ``x`` (titles, counts, notes)."""
+    return ax.text(
+        x,
+        y,
+        text,
+        ha="center",
+        va=va,
+        fontsize=fontsize,
+        fontweight=weight,
+        color=theme.muted if muted else theme.foreground,
+        clip_on=False,
+        gid=gid,
+    )

@@ -1,0 +1,291 @@
+"""``conv-dense-graph``: the convolution as the dense layer it equals, drawn by Graphviz.
+
+All inputs are joined to all outputs, as in a fully connected layer, but most of those
+edges hold an untrainable zero: they are grey, thin and dashed. The others hold one of the
+kernel's weights: drawn solid in that weight's colour and labelled with its name. The
+graph is the matrix of ``conv-matrix`` read as a network: one edge per matrix entry.
+
+``render`` returns a :class:`graphviz.Digraph`; the exporter runs ``dot``. The DOT text is
+built in a fixed order (inputs, outputs, zero edges, weight edges, each in matrix order),
+so the same parameters always give the same source and the same files.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import graphviz
+import numpy as np
+
+from diagram_gen import examples, layers
+from diagram_gen.examples import ConvLayer, format_number
+from diagram_gen.figures import _network
+from diagram_gen.figures._network import Edge, Row
+from diagram_gen.style import FONT_FAMILY, Theme, text_colour_on
+
+FIGURE_ID = "conv-dense-graph"
+TITLE = "A convolution as a dense layer: all edges, most of them zero"
+example = examples.conv_example
+
+WEIGHT_PEN = "2.6"  # pen width of an edge that holds a weight, in points
+ZERO_PEN = "1.2"  # pen width of an edge that holds an untrainable zero
+INPUT_SPACING = 1.05  # inches between input nodes
+ROW_GAP = 0.35  # extra inches between the rows of the image
+OUTPUT_GAP = 1.0  # least distance between output nodes
+LAYER_GAP = 3.2  # inches from the input row to the output row
+NODE_WIDTH = 0.78  # diameter of a node with text, inches
+DOT_WIDTH = 0.2  # diameter of a node without text
+LABEL_SIZE = "15"  # points
+LABEL_CELL_PADDING = 2  # points around a label's text, inside its box
+LABEL_PAD = (LABEL_CELL_PADDING + 3) / 72  # the same, plus spacing and border, in inches
+
+
+@dataclass(frozen=True)
+class ConvDenseGraphData:
+    example: ConvLayer
+    index: np.ndarray  # (n_out, n_in) kernel weight number per entry, -1 for a zero
+    x: np.ndarray  # (n_in,) the flattened input
+    y: np.ndarray  # (n_out,) the flattened output, bias included
+
+    @property
+    def shape(self) -> tuple[int, int]:
+        return self.index.shape
+
+    @property
+    def zero_count(self) -> int:
+        return int((self.index < 0).sum())
+
+    @property
+    def weight_count(self) -> int:
+        return int((self.index >= 0).sum())
+
+    @property
+    def nodes_labelled(self) -> bool:
+        return _network.nodes_labelled(*self.shape)
+
+    @property
+    def edges_labelled(self) -> bool:
+        return _network.edges_labelled(self.weight_count, *self.shape)
+
+
+def compute(example: ConvLayer) -> ConvDenseGraphData:
+    """The structure of the dense matrix (which weight is on which edge) and the values."""
+    output = example.output()
+    _network.check_sizes(FIGURE_ID, inputs=example.image.size, outputs=output.size)
+    index = layers.conv_matrix_index(
+        example.kernel.shape, example.image.shape, **example.layer_kwargs
+    )
+    return ConvDenseGraphData(example, index, example.image.ravel(), output.ravel())
+
+
+def render(data: ConvDenseGraphData, theme: Theme) -> graphviz.Digraph:
+    """The graph as a :class:`graphviz.Digraph` in ``theme``'s colours (never rendered here)."""
+    return draw_conv_dense_graph(data, theme=theme)
+
+
+def _node_label(name: str, value: float, labelled: bool) -> str:
+    return f"{name}\n{format_number(value)}" if labelled else ""
+
+
+def legend_text(data: ConvDenseGraphData) -> str:
+    """The line under the graph: the weights by name and what a dashed grey edge is."""
+    example = data.example
+    listing = ", ".join(
+        f"{name} = {format_number(value)}"
+        for name, value in zip(example.weight_names, example.kernel.ravel(), strict=True)
+    )
+    if example.kernel.size > 9:
+        listing = f"{example.kernel.size} kernel weights"
+    bias = (
+        f"bias b = {format_number(example.bias[0])} at every output"
+        if example.bias.size == 1
+        else "one bias per kernel"
+    )
+    # The leading line break keeps the text clear of the output nodes.
+    return (
+        f"\n{data.weight_count} weight edges ({listing}); {bias}\n"
+        f"{data.zero_count} grey dashed edges: untrainable zeros, connections the "
+        f"convolution does not have"
+    )
+
+
+def layout(data: ConvDenseGraphData) -> tuple[Row, Row, list[Edge], list]:
+    """Node rows, edges and label places, in inches with y pointing down.
+
+    The same layout as ``conv-network`` (image rows set apart, each output under its
+    patch), so the two figures can be compared; the label places come from the same
+    search, which keeps every label on its own edge and clear of the others.
+    """
+    example = data.example
+    n_out, n_in = data.shape
+    labelled = data.nodes_labelled
+    spacing = _network.row_spacing(n_in, INPUT_SPACING)
+    image_rows = example.image.shape[0] * (example.image.shape[1] if example.image.ndim > 2 else 1)
+    x_in = _network.row_positions(
+        n_in, spacing, groups=image_rows, group_gap=ROW_GAP * spacing / INPUT_SPACING
+    )
+    x_out = _network.fan_positions(data.index >= 0, x_in, _network.row_spacing(n_out, OUTPUT_GAP))
+    radius = NODE_WIDTH / 2 if labelled else DOT_WIDTH / 2
+    inputs = Row(x_in, 0.0, "none", None, None, "x", True, radius)
+    outputs = Row(x_out, LAYER_GAP, "none", None, None, "y", False, radius)
+    names = example.weight_names
+    edges = [
+        Edge(int(i), int(j), "none", label=names[k] if data.edges_labelled else None)
+        for (i, j), k in np.ndenumerate(data.index)
+        if k >= 0
+    ]
+    places = _network.label_positions(
+        _network.measuring_figure(),
+        inputs,
+        outputs,
+        edges,
+        fontsize=float(LABEL_SIZE),
+        pad=LABEL_PAD,
+    )
+    return inputs, outputs, edges, places
+
+
+def _pos(x: float, y: float) -> str:
+    """A pinned Graphviz position in inches (Graphviz's y points up)."""
+    # Adding 0.0 turns a negative zero into 0.0, so the first row reads "0.000", not "-0.000".
+    return f"{round(x, 3) + 0.0:.3f},{round(-y, 3) + 0.0:.3f}!"
+
+
+def draw_conv_dense_graph(data: ConvDenseGraphData, *, theme: Theme) -> graphviz.Digraph:
+    """Build the DOT graph: input nodes, output nodes, zero edges, weight edges, labels.
+
+    Every node is pinned where :func:`layout` put it (``layout=neato`` with ``pos``
+    ending in ``!``, so the ``dot`` command draws it as given); edges are straight.
+    """
+    example = data.example
+    labelled = data.nodes_labelled
+    inputs, outputs, edges, places = layout(data)
+    graph = graphviz.Digraph(
+        FIGURE_ID,
+        graph_attr={
+            "layout": "neato",
+            "splines": "line",
+            "outputorder": "edgesfirst",
+            "bgcolor": theme.background,
+            "fontcolor": theme.foreground,
+            "fontname": FONT_FAMILY,
+            "fontsize": "16",
+            "label": legend_text(data),
+            "labelloc": "b",
+            "labeljust": "c",
+            "pad": "0.3",
+        },
+        node_attr={
+            "fontname": FONT_FAMILY,
+            "fontsize": "15",
+            "shape": "circle",
+            "style": "filled",
+            "color": theme.foreground,
+            "penwidth": "1.2",
+            "fixedsize": "true",
+            "width": f"{2 * inputs.radius:g}",
+        },
+        edge_attr={
+            "fontname": FONT_FAMILY,
+            "arrowhead": "none",
+        },
+    )
+    in_names = _network.position_names("x", example.image.shape)
+    out_names = _network.position_names("y", example.output().shape)
+    for row, names, values, fill in (
+        (inputs, in_names, data.x, theme.input),
+        (outputs, out_names, data.y, theme.output),
+    ):
+        for index, (name, value) in enumerate(zip(names, values, strict=True)):
+            graph.node(
+                f"{row.prefix}{index}",
+                _node_label(name, value, labelled),
+                pos=_pos(*row.centre(index)),
+                fillcolor=fill,
+                fontcolor=text_colour_on(fill, theme),
+            )
+    for (i, j), k in np.ndenumerate(data.index):
+        if k < 0:
+            graph.edge(
+                f"x{j}",
+                f"y{i}",
+                id=f"edge-{i}-{j}",
+                color=theme.zero_text,
+                style="dashed",
+                penwidth=ZERO_PEN,
+            )
+    for (i, j), k in np.ndenumerate(data.index):
+        if k >= 0:
+            graph.edge(
+                f"x{j}",
+                f"y{i}",
+                id=f"edge-{i}-{j}",
+                color=theme.weight_colour(int(k)),
+                penwidth=WEIGHT_PEN,
+            )
+    colours = {
+        (i, j): theme.weight_colour(int(k)) for (i, j), k in np.ndenumerate(data.index) if k >= 0
+    }
+    # Labels are small nodes pinned on their edge, drawn over the edges (edgesfirst), in a
+    # box of the page colour so they stay readable where edges cross.
+    for edge, x, y in places:
+        graph.node(
+            f"label-{edge.i}-{edge.j}",
+            f'<<table border="1" cellborder="0" cellpadding="{LABEL_CELL_PADDING}" '
+            f'style="rounded" color="{colours[edge.i, edge.j]}" '
+            f'bgcolor="{theme.background}"><tr><td>{edge.label}</td></tr></table>>',
+            pos=_pos(x, y),
+            shape="plain",
+            style="solid",
+            fixedsize="false",
+            fontsize=LABEL_SIZE,
+            fontcolor=theme.foreground,
+        )
+    return graph
+
+
+def caption(data: ConvDenseGraphData) -> str:
+    n_out, n_in = data.shape
+    return (
+        f"The convolution drawn as the dense layer it equals: all {n_in * n_out} edges from "
+        f"{n_in} inputs to {n_out} outputs. Only {data.weight_count} hold a kernel weight "
+        f"(coloured, labelled); the {data.zero_count} grey dashed edges are untrainable "
+        f"zeros."
+    )
+
+
+def alt_text(data: ConvDenseGraphData) -> str:
+    n_out, n_in = data.shape
+    example = data.example
+    text = (
+        f"A network with {n_in} input nodes above {n_out} output nodes and all "
+        f"{n_in * n_out} edges between them, one per entry of the dense weight matrix. "
+        f"{data.zero_count} edges are grey and dashed: zeros the convolution can never "
+        f"train. The other {data.weight_count} are solid and coloured by the kernel weight "
+        f"they hold, each weight on "
+    )
+    counts = [int((data.index == k).sum()) for k in range(example.kernel.size)]
+    if len(set(counts)) == 1:
+        text += f"{counts[0]} edges: "
+    else:
+        text += "several edges: "
+    text += (
+        ", ".join(
+            f"{name} = {format_number(value)}"
+            for name, value in zip(
+                example.weight_names[:12], example.kernel.ravel()[:12], strict=True
+            )
+        )
+        + (", …" if example.kernel.size > 12 else "")
+        + ". "
+    )
+    if data.edges_labelled:
+        text += "Each weight edge is labelled on the edge with its weight's name. "
+    else:
+        text += "There are too many edges to label; colour alone names their weight here. "
+    if not data.nodes_labelled:
+        return text + "The nodes are too many to hold their values and are drawn as dots."
+    return text + (
+        f"The inputs hold x = ({_network.join_numbers(data.x)}) and the outputs "
+        f"y = ({_network.join_numbers(data.y)})."
+    )

@@ -1,0 +1,260 @@
+"""``weight-sharing-1d``: a locally connected layer beside a convolution with the same edges.
+
+Both layers have the sparse connections of the 1D example. On the left every edge owns its
+weight (a *locally connected* layer); on the right the edges share the kernel's weights,
+the same few numbers in every window. An edge's colour *and* line style stand for its
+weight, and its label gives the weight's value, so "the same weight" shows without colour:
+on the right one pattern repeats under every output, on the left no two edges look alike.
+
+Weight identities: the convolution's kernel weight k is drawn as weight ``k`` of
+:func:`_network.weight_style`; the locally connected weight of output i and tap k as
+weight ``kernel + i * kernel + k``, numbers the kernel does not use. Colour and style
+pairs repeat every 20 weights (5 colours, 4 styles, coprime), so the left panel's edges
+all look different from each other up to 20 of them; only when both panels together
+hold more than 20 weights (18 + 3 by default) does a left edge share a look with a
+kernel weight on the right (the last one, with w₁), and its label still tells them apart.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from matplotlib.figure import Figure
+
+from diagram_gen import examples, layers
+from diagram_gen.examples import ConvLayer, format_number
+from diagram_gen.figures import _network
+from diagram_gen.figures._network import Edge, KeyItem, Row
+from diagram_gen.style import Theme
+
+FIGURE_ID = "weight-sharing-1d"
+TITLE = "Weight sharing: a locally connected layer beside a convolution"
+example = examples.line_example
+
+INPUT_SPACING = 0.9  # inches between input nodes
+LAYER_GAP = 3.0  # inches from the input row to the output row
+PANEL_GAP = 1.3  # inches between the two panels
+
+
+@dataclass(frozen=True)
+class WeightSharingData:
+    index: np.ndarray  # (n_out, n_in) tap k of the kernel on each edge, -1 where none
+    kernel: np.ndarray  # (k,) the convolution's shared weights
+    local: np.ndarray  # (n_out, k) the locally connected layer's weights, one per edge
+    weight_names: tuple[str, ...]  # names of the kernel weights, w₁, w₂, …
+
+    @property
+    def shape(self) -> tuple[int, int]:
+        return self.index.shape
+
+    @property
+    def edge_count(self) -> int:
+        return int((self.index >= 0).sum())
+
+    @property
+    def labelled(self) -> bool:
+        """Whether the edges carry their weights as labels (small layers only)."""
+        return _network.edges_labelled(self.edge_count, *self.shape)
+
+    def local_counts(self) -> tuple[int, int]:
+        """Weights and biases of the locally connected layer: one bias per output."""
+        return self.local.size, self.shape[0]
+
+    def conv_counts(self) -> tuple[int, int]:
+        """Weights and biases of the convolution: one bias for its one kernel."""
+        return self.kernel.size, 1
+
+
+def compute(example: ConvLayer) -> WeightSharingData:
+    """The sparse connections, the kernel's weights and independent per-edge weights."""
+    index = layers.conv_matrix_index(example.kernel.shape, example.image.shape)
+    _network.check_sizes(FIGURE_ID, inputs=index.shape[1], outputs=index.shape[0])
+    return WeightSharingData(
+        index=index,
+        kernel=example.kernel.ravel(),
+        local=examples.locally_connected_weights(example),
+        weight_names=example.weight_names,
+    )
+
+
+def render(data: WeightSharingData, theme: Theme) -> Figure:
+    fig, ax = _network.new_canvas(theme)
+    draw_weight_sharing(ax, data, theme=theme)
+    _network.fit(fig, ax)
+    return fig
+
+
+def local_identity(i: int, k: int, taps: int) -> int:
+    """Weight number of the locally connected edge of output ``i``, tap ``k``."""
+    return taps + i * taps + k
+
+
+def panel_texts(data: WeightSharingData) -> list[tuple[str, str, str]]:
+    """Title, subtitle and parameter count of each panel (locally connected, then conv)."""
+    n_out, _ = data.shape
+    weights, biases = data.local_counts()
+    c_weights, c_biases = data.conv_counts()
+    return [
+        (
+            "Locally connected: no sharing",
+            f"each of the {data.edge_count} edges has its own weight",
+            f"{weights} weights + {biases} biases (one per output) = {weights + biases} parameters",
+        ),
+        (
+            "Convolution: shared weights",
+            f"the {data.edge_count} edges share the kernel's {data.kernel.size} weights",
+            f"{c_weights} weights + {c_biases} bias (one per kernel) = "
+            f"{c_weights + c_biases} parameters",
+        ),
+    ]
+
+
+def _rows(fig, data: WeightSharingData, x0: float, theme: Theme) -> tuple[Row, Row]:
+    n_out, n_in = data.shape
+    x_in = x0 + _network.row_positions(n_in, _network.row_spacing(n_in, INPUT_SPACING))
+    x_out = _network.fan_positions(
+        data.index >= 0, x_in, _network.row_spacing(n_out, INPUT_SPACING)
+    )
+    named = _network.nodes_labelled(n_in, n_out)
+    rows = []
+    for xs, y, fill, symbol, count, prefix in (
+        (x_in, 0.0, theme.input, "x", n_in, "in"),
+        (x_out, LAYER_GAP, theme.output, "y", n_out, "out"),
+    ):
+        rows.append(
+            _network.fitted_row(
+                fig,
+                xs,
+                y,
+                fill=fill,
+                texts=_network.position_names(symbol, (1, count)) if named else None,
+                names=None,
+                prefix=prefix,
+                names_above=True,
+            )
+        )
+    return rows[0], rows[1]
+
+
+def panel_edges(data: WeightSharingData, shared: bool, theme: Theme) -> list[Edge]:
+    """The edges of one panel, styled and labelled by the weight each one holds."""
+    edges = []
+    for (i, j), k in np.ndenumerate(data.index):
+        if k < 0:
+            continue
+        if shared:
+            identity, value = int(k), data.kernel[k]
+        else:
+            identity, value = local_identity(i, k, data.kernel.size), data.local[i, k]
+        colour, style = _network.weight_style(identity, theme)
+        label = format_number(value) if data.labelled else None
+        edges.append(Edge(int(i), int(j), colour, style, _network.WEIGHT_EDGE_WIDTH, label))
+    return edges
+
+
+def draw_weight_sharing(ax, data: WeightSharingData, *, theme: Theme) -> dict:
+    """Draw both panels with titles, weights and parameter counts; returns the artists."""
+    fig = ax.figure
+    n_out, n_in = data.shape
+    texts = panel_texts(data)
+    row_width = _network.row_spacing(n_in, INPUT_SPACING) * (n_in - 1)
+    widest = max(
+        _network.text_size(fig, text, _network.TITLE_FONT)[0] for triple in texts for text in triple
+    )
+    offset = max(row_width + 0.6, widest) + PANEL_GAP
+    artists: dict[str, dict] = {}
+    for panel, prefix in enumerate(("local-", "conv-")):
+        shared = panel == 1
+        inputs, outputs = _rows(fig, data, panel * offset, theme)
+        edges = panel_edges(data, shared, theme)
+        centre = panel * offset + row_width / 2
+        title, subtitle, count = texts[panel]
+        bottom = LAYER_GAP + outputs.radius + 0.3
+        part = {
+            "edges": _network.draw_edges(ax, inputs, outputs, edges, theme=theme, gid=prefix),
+            "labels": _network.place_edge_labels(
+                ax, inputs, outputs, edges, theme=theme, gid=prefix
+            ),
+            "inputs": _network.draw_row(ax, inputs, theme=theme, gid=prefix)["nodes"],
+            "outputs": _network.draw_row(ax, outputs, theme=theme, gid=prefix)["nodes"],
+            "texts": [
+                *_network.panel_title(
+                    ax, centre, -inputs.radius - 0.25, title, subtitle, theme=theme, gid=prefix
+                ),
+                _network.note(
+                    ax, centre, bottom, count, theme=theme, gid=f"{prefix}count", weight="bold"
+                ),
+            ],
+        }
+        if shared:
+            part["key"] = _network.draw_key(
+                ax,
+                [
+                    KeyItem(
+                        *_network.weight_style(k, theme),
+                        _network.WEIGHT_EDGE_WIDTH,
+                        f"{name} = {format_number(value)}",
+                    )
+                    for k, (name, value) in enumerate(
+                        zip(data.weight_names, data.kernel, strict=True)
+                    )
+                ],
+                centre=centre,
+                y=bottom + 0.7,
+                theme=theme,
+                gid=f"{prefix}key",
+            )
+        else:
+            part["texts"].append(
+                _network.note(
+                    ax,
+                    centre,
+                    bottom + 0.52,
+                    "no two edges alike: every weight is trained on its own",
+                    theme=theme,
+                    gid=f"{prefix}key-note",
+                    muted=True,
+                )
+            )
+        artists[prefix.rstrip("-")] = part
+    return artists
+
+
+def caption(data: WeightSharingData) -> str:
+    weights, biases = data.local_counts()
+    k, _ = data.conv_counts()
+    return (
+        f"The same sparse connections without and with weight sharing. The locally "
+        f"connected layer has a weight per edge: {weights} weights and {biases} biases (one "
+        f"per output), {weights + biases} parameters. The convolution reuses the kernel's "
+        f"{k} weights in every window: {k} weights and 1 bias (one per kernel), {k + 1} "
+        f"parameters. Colour, line style and label name an edge's weight."
+    )
+
+
+def alt_text(data: WeightSharingData) -> str:
+    (_, _, local_count), (_, _, conv_count) = panel_texts(data)
+    n_out, n_in = data.shape
+    named = ", ".join(
+        f"{name} = {format_number(value)} ({_network.weight_style_words(k)})"
+        for k, (name, value) in enumerate(zip(data.weight_names, data.kernel, strict=True))
+    )
+    text = (
+        f"Two networks side by side with the same connections: {n_in} input nodes above "
+        f"{n_out} output nodes, each output joined to the {data.kernel.size} inputs above "
+        f"it, {data.edge_count} edges. Left, a locally connected layer: every edge has its "
+        f"own weight, in its own colour and line style"
+    )
+    if data.labelled:
+        text += f" and labelled with its value ({_network.join_numbers(data.local)})"
+    text += (
+        f"; {local_count}. Right, a convolution: the edges share the kernel's weights "
+        f"{named}, the same pattern under every output"
+    )
+    if data.labelled:
+        text += ", each edge labelled with its value"
+    text += f"; {conv_count}."
+    if not data.labelled:
+        text += " The layer is too large to write the weights on its edges."
+    return text
