@@ -18,6 +18,9 @@ VENV_OK := $(VENV)/.installed
 PY := $(VENV)/bin/python
 DIAGRAM_GEN := $(PY) -m diagram_gen
 FIGURE_DIR := docs/generated/figures
+SITE_DATA := $(addprefix docs/generated/,numbers.json figures.json \
+	snippets/colour-legend.md snippets/code-shapes.md)
+PACKAGE_SOURCES = $(wildcard diagram_gen/*.py diagram_gen/figures/*.py)
 RULES := build/figures.mk
 SITE_STAMP := build/site.stamp
 HOST ?= 127.0.0.1
@@ -26,8 +29,8 @@ export NO_MKDOCS_2_WARNING := 1
 
 # What every figure goes through; the rest of a figure's sources come from its imports.
 ENGINE_SOURCES := $(addprefix diagram_gen/,export.py registry.py cli.py)
-DOCS_SOURCES = mkdocs.yml $(shell find docs hooks -type f -not -path 'docs/generated/*' \
-	-not -name '*.pyc' 2>/dev/null)
+DOCS_SOURCES = mkdocs.yml $(shell find docs docs_src hooks -type f \
+	-not -path 'docs/generated/*' -not -name '*.pyc' 2>/dev/null)
 
 # Goals that must not create the virtual environment.
 LIGHT_GOALS := help clean distclean
@@ -62,11 +65,17 @@ $(RULES): diagram_gen/registry.py diagram_gen/cli.py diagram_gen/figures | $(VEN
 	@mkdir -p $(@D)
 	$(DIAGRAM_GEN) make-rules --out $(FIGURE_DIR) > $@.$$$$.tmp && mv $@.$$$$.tmp $@
 
-figures: $(FIGURE_FILES) ## render every figure (SVG, PDF, PNG; light and dark)
+figures: $(FIGURE_FILES) $(SITE_DATA) ## render every figure and the numbers the pages quote
 
 $(FIGURE_FILES): | check-dot
 
-$(SITE_STAMP): $(FIGURE_FILES) $(DOCS_SOURCES) | $(VENV_OK)
+# The numbers, figure list and legend that the pages quote (diagram_gen/site_data.py).
+$(SITE_DATA) &: diagram_gen/site_data.py diagram_gen/site_files.py diagram_gen/examples.py \
+		diagram_gen/layers.py diagram_gen/style.py $(RULES) | $(VENV_OK)
+	$(DIAGRAM_GEN) site-data --out docs/generated
+
+# The notebooks run the package at build time, so any package change rebuilds the site.
+$(SITE_STAMP): $(FIGURE_FILES) $(SITE_DATA) $(DOCS_SOURCES) $(PACKAGE_SOURCES) | $(VENV_OK)
 	$(VENV)/bin/mkdocs build --strict --quiet
 	@mkdir -p $(@D) && touch $@
 

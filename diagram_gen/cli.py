@@ -173,6 +173,14 @@ def build_parser() -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     rules.add_argument("--out", default="docs/generated/figures")
+
+    data = commands.add_parser(
+        "site-data",
+        help="write the numbers, figure list and legend the site quotes",
+        epilog="example:\n  diagram-gen site-data --out docs/generated",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    data.add_argument("--out", type=Path, default=Path("docs/generated"))
     return parser
 
 
@@ -229,6 +237,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             return 0
         if args.command == "make-rules":
             sys.stdout.write(make_rules(args.out))
+            return 0
+        if args.command == "site-data":
+            from diagram_gen.site_files import write_site_files
+
+            for path in write_site_files(args.out):
+                print(path)
             return 0
         if args.command == "render":
             return render_one(args.figure, parse_assignments(args.set), args)

@@ -1,11 +1,19 @@
-"""MkDocs hook: ``{{ figure("conv-matrix") }}`` in a page becomes a numbered figure.
+"""MkDocs hook: turn the page macros into figures, numbers and math, from built files only.
 
-The figure's files and its ``<id>.json`` (caption and alt text, written by
-``diagram-gen render`` from the registry) are read from ``docs/generated/figures``; the
-hook only consumes them. A light and a dark image are emitted as Markdown images, marked
-``#only-light`` and ``#only-dark`` so that mkdocs-material shows the one that matches the
-reader's palette.
-Captions are numbered per page. A figure that was not built fails the build.
+In a page's Markdown:
+
+- ``{{ figure("conv-matrix") }}`` becomes a numbered figure: a light and a dark image
+  (``#only-light`` / ``#only-dark``, so mkdocs-material shows the one matching the reader's
+  palette) with the caption and alt text the registry wrote to
+  ``docs/generated/figures/<id>.json``;
+- ``{{ n("small.outputs") }}`` becomes a number from ``docs/generated/numbers.json``;
+- ``{{ gallery() }}`` becomes every figure of ``docs/generated/figures.json`` with its
+  downloads and the command that renders it.
+
+Math written as ``$...$`` or ``$$...$$`` (pymdownx.arithmatex, generic mode) becomes
+MathML here, at build time: no script and no font is loaded from anywhere. The scripts
+that mkdocs-jupyter's template loads from CDNs (MathJax, mermaid) are removed.
+Anything missing (a figure that was not built, an unknown number) fails the build.
 """
 
 from __future__ import annotations
@@ -16,49 +24,114 @@ import posixpath
 import re
 from pathlib import Path
 
+from latex2mathml.converter import convert as tex_to_mathml
 from mkdocs.exceptions import PluginError
 
-FIGURE_DIR = "generated/figures"
-PATTERN = re.compile(r"""\{\{\s*figure\(\s*["']([a-z0-9-]+)["']\s*\)\s*\}\}""")
+GENERATED = "generated"
+FIGURE_DIR = f"{GENERATED}/figures"
+THEMES = ("light", "dark")
+FORMATS = ("svg", "pdf", "png")
+
+MACRO = re.compile(r"""\{\{\s*(figure|n|gallery)\(\s*(?:["']([^"']+)["'])?\s*\)\s*\}\}""")
+INLINE_MATH = re.compile(r'<span class="arithmatex">\\\((.+?)\\\)</span>', re.S)
+BLOCK_MATH = re.compile(r'<div class="arithmatex">\\\[(.+?)\\\]</div>', re.S)
+# What nbconvert's notebook template loads from CDNs: MathJax, and a module script that
+# imports mermaid.js from a CDN when a notebook has mermaid diagrams (ours have none).
+NOTEBOOK_MATHJAX = re.compile(r"<!-- Load mathjax -->.*?<!-- End of mathjax configuration -->",
+                              re.S)  # fmt: skip
+CDN_MODULE_SCRIPT = re.compile(r'<script type="module">(?:(?!</script>).)*?https://cdn'
+                               r"(?:(?!</script>).)*</script>", re.S)  # fmt: skip
+
+
+def _read_json(docs_dir: Path, relative: str, page_name: str) -> object:
+    path = docs_dir / relative
+    if not path.is_file():
+        raise PluginError(
+            f"{page_name} needs {path}, which has not been built: run `make` (is the id "
+            f"registered?)."
+        )
+    return json.loads(path.read_text(encoding="utf-8"))
 
 
 def on_page_markdown(markdown, page, config, files):
     docs_dir = Path(config["docs_dir"])
-    page_dir = posixpath.dirname(page.file.src_uri)
+    name = page.file.src_uri
+    folder = posixpath.relpath(FIGURE_DIR, posixpath.dirname(name) or ".")
     counter = 0
 
     def replace(match: re.Match[str]) -> str:
         nonlocal counter
-        counter += 1
-        figure_id = match.group(1)
-        meta_path = docs_dir / FIGURE_DIR / f"{figure_id}.json"
-        if not meta_path.is_file():
-            raise PluginError(
-                f"{page.file.src_uri} shows figure {figure_id!r}, but {meta_path} does not "
-                f"exist: render it with `make figures` (is the id registered?)."
-            )
-        meta = json.loads(meta_path.read_text(encoding="utf-8"))
-        return figure_html(meta, counter, posixpath.relpath(FIGURE_DIR, page_dir or "."))
+        macro, argument = match.group(1), match.group(2)
+        if macro == "figure":
+            counter += 1
+            meta = _read_json(docs_dir, f"{FIGURE_DIR}/{argument}.json", name)
+            return figure_markdown(meta, folder, number=counter)
+        if macro == "n":
+            numbers = _read_json(docs_dir, f"{GENERATED}/numbers.json", name)
+            if argument not in numbers:
+                raise PluginError(f"{name} quotes the number {argument!r}, which is not "
+                                  f"computed in diagram_gen/site_data.py.")  # fmt: skip
+            return numbers[argument]
+        manifest = _read_json(docs_dir, f"{GENERATED}/figures.json", name)
+        return "\n\n".join(
+            gallery_entry(_read_json(docs_dir, f"{FIGURE_DIR}/{item['id']}.json", name), folder)
+            for item in manifest
+        )
 
-    return PATTERN.sub(replace, markdown)
+    return MACRO.sub(replace, markdown)
 
 
-def figure_html(meta: dict, number: int, folder: str) -> str:
+def figure_markdown(meta: dict, folder: str, *, number: int | None = None) -> str:
     """Markdown images inside an HTML figure (md_in_html), so that MkDocs rewrites and
     validates their links like any other image on the page."""
     alt = escape_markdown(meta["alt"])
     images = "\n".join(
         f"  ![{alt}]({folder}/{meta['id']}-{theme}.svg#only-{theme}){{ loading=lazy }}"
-        for theme in ("light", "dark")
+        for theme in THEMES
     )
+    label = f"<strong>Figure {number}.</strong> " if number is not None else ""
     caption = html.escape(meta["caption"])
     return (
         f'<figure class="diagram" id="figure-{meta["id"]}" markdown="span">\n{images}\n'
-        f"  <figcaption><strong>Figure {number}.</strong> {caption}</figcaption>\n"
+        f"  <figcaption>{label}{caption}</figcaption>\n"
         f"</figure>"
+    )
+
+
+def gallery_entry(meta: dict, folder: str) -> str:
+    """One figure of the gallery: title, both previews, downloads and its command."""
+    downloads = " · ".join(
+        f"{theme}: "
+        + ", ".join(
+            f"[{fmt.upper()}]({folder}/{meta['id']}-{theme}.{fmt}){{ download }}" for fmt in FORMATS
+        )
+        for theme in THEMES
+    )
+    return (
+        f"## {meta['title']} {{ #{meta['id']} }}\n\n"
+        f"{figure_markdown(meta, folder)}\n\n"
+        f"Download {downloads}.\n\n"
+        f"```bash\n{meta['command']}\n```"
     )
 
 
 def escape_markdown(text: str) -> str:
     """Backslash-escape what Markdown would read as syntax inside ``![...]``."""
     return re.sub(r"([\\`*_\[\]<>])", r"\\\1", text)
+
+
+def on_page_content(content, page, config, files):
+    """Math to MathML, rendered once at build time."""
+
+    def inline(match: re.Match[str]) -> str:
+        return tex_to_mathml(html.unescape(match.group(1)).strip())
+
+    def block(match: re.Match[str]) -> str:
+        return tex_to_mathml(html.unescape(match.group(1)).strip(), display="block")
+
+    return INLINE_MATH.sub(inline, BLOCK_MATH.sub(block, content))
+
+
+def on_post_page(output, page, config):
+    """Drop the CDN loaders that notebook pages get from their template."""
+    return CDN_MODULE_SCRIPT.sub("", NOTEBOOK_MATHJAX.sub("", output))

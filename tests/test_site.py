@@ -64,7 +64,10 @@ def test_every_image_resolves_and_has_alt_text(pages):
     found = 0
     for path, attrs in images(pages):
         src = urlsplit(attrs["src"])
-        assert not src.scheme and not src.netloc, attrs["src"]
+        assert attrs.get("alt", "").strip(), (path, attrs["src"][:80])
+        if src.scheme == "data":  # a notebook's output image, embedded in the page
+            continue
+        assert not src.scheme and not src.netloc, attrs["src"][:80]
         assert (path.parent / src.path).resolve().is_file(), (path, attrs["src"])
         assert attrs.get("alt", "").strip(), (path, attrs["src"])
         found += 1
@@ -93,10 +96,10 @@ def test_captions_are_numbered_in_page_order(site):
     # the order the page source names the figures.
     import re
 
-    source = (ROOT / "docs" / "index.md").read_text(encoding="utf-8")
+    source = (ROOT / "docs" / "viewpoints.md").read_text(encoding="utf-8")
     order = re.findall(r'\{\{ figure\("([a-z0-9-]+)"\) \}\}', source)
     assert len(order) >= 2
-    html = (site / "index.html").read_text(encoding="utf-8")
+    html = (site / "viewpoints" / "index.html").read_text(encoding="utf-8")
     for number, figure_id in enumerate(order, start=1):
         meta = json.loads((FIGURES / f"{figure_id}.json").read_text())
         assert f"<strong>Figure {number}.</strong> {meta['caption']}" in html
@@ -131,7 +134,7 @@ def test_no_orphaned_figures(site, pages):
 
 
 def load_hook():
-    spec = importlib.util.spec_from_file_location("figures_hook", ROOT / "hooks/figures.py")
+    spec = importlib.util.spec_from_file_location("figures_hook", ROOT / "hooks/pages.py")
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
@@ -155,3 +158,98 @@ def test_hook_links_relative_to_nested_pages():
     config = {"docs_dir": str(ROOT / "docs")}
     out = hook.on_page_markdown('{{ figure("fc-matrix") }}', page, config, None)
     assert "(../generated/figures/fc-matrix-light.svg#only-light)" in out
+
+
+def test_no_macro_or_raw_tex_is_left_in_a_page(pages):
+    # Proves every {{ ... }} macro was expanded and every formula became MathML: no page
+    # shows a raw macro, a TeX delimiter, or a TeX alignment character as text.
+    for path in pages:
+        text = path.read_text(encoding="utf-8")
+        assert "{{" not in text, path
+        assert "arithmatex" not in text, path
+        assert "<mi>&amp;</mi>" not in text and "<mi>&</mi>" not in text, path
+        assert "cdnjs" not in text and "mathjax" not in text.lower(), path
+
+
+def test_math_is_mathml(site):
+    # Proves formulas are rendered at build time into MathML that the browser draws.
+    html = (site / "viewpoints" / "index.html").read_text(encoding="utf-8")
+    assert html.count('<math xmlns="http://www.w3.org/1998/Math/MathML"') >= 5
+    assert "<mtable" in html  # the four aligned equations
+
+
+def anchors_of(path: Path) -> set[str]:
+    return {attrs["id"] for _, attrs in parse(path) if attrs.get("id")}
+
+
+def test_every_link_and_anchor_resolves(site, pages):
+    # Proves the link check over the built HTML (notebook pages included): every local
+    # href and src points at a file of the site, and every #fragment at an element id.
+    checked = 0
+    cache: dict[Path, set[str]] = {}
+    for path, tags in pages.items():
+        for tag, attrs in tags:
+            url = attrs.get("href") if tag in {"a", "link"} else attrs.get("src")
+            if not url or url.startswith(("mailto:", "javascript:", "data:")):
+                continue
+            parts = urlsplit(url)
+            if parts.scheme or parts.netloc:
+                continue  # links to other sites are not loaded; test_nothing_is_loaded...
+            if parts.path.startswith("/"):  # 404.html links from the site root
+                target = (site / parts.path.lstrip("/")).resolve()
+            else:
+                target = (path.parent / parts.path).resolve() if parts.path else path
+            if target.is_dir():
+                target = target / "index.html"
+            assert target.is_file(), (path.relative_to(site), url)
+            if parts.fragment and target.suffix == ".html" and tag == "a":
+                ids = cache.setdefault(target, anchors_of(target))
+                assert parts.fragment in ids, (path.relative_to(site), url)
+            checked += 1
+    assert checked > 100
+
+
+def test_numbers_in_prose_are_the_computed_ones(site):
+    # Proves a quoted number is the computation's: the outputs of the small example on
+    # the viewpoints page equal a direct loop over the image, here.
+    from diagram_gen import examples
+
+    ex = examples.small_conv()
+    image, kernel = ex.image[0], ex.kernel[0, 0]
+    outputs = [
+        sum(image[i + a, j + b] * kernel[a, b] for a in range(2) for b in range(2)) + ex.bias[0]
+        for i in range(2)
+        for j in range(2)
+    ]
+    spoken = ", ".join(str(int(v)) for v in outputs[:-1]) + f" and {int(outputs[-1])}"
+    html = (site / "viewpoints" / "index.html").read_text(encoding="utf-8")
+    assert (
+        f"the four\noutputs come out as {spoken}" in html or f"outputs come out as {spoken}" in html
+    )
+
+
+def test_an_unknown_number_fails_the_build():
+    # Proves a page quoting a number the package does not compute stops the build.
+    from mkdocs.exceptions import PluginError
+
+    hook = load_hook()
+    page = SimpleNamespace(file=SimpleNamespace(src_uri="index.md"))
+    config = {"docs_dir": str(ROOT / "docs")}
+    with pytest.raises(PluginError, match="small.nonsense"):
+        hook.on_page_markdown('{{ n("small.nonsense") }}', page, config, None)
+    assert hook.on_page_markdown('{{ n("small.bias") }}', page, config, None) == "1"
+
+
+def test_pages_workflow_builds_with_make_and_publishes_the_site():
+    # Proves the publishing workflow builds the site the way `make` does and uploads the
+    # folder mkdocs writes, with the site URL handed to mkdocs.yml.
+    import yaml
+
+    workflow = yaml.safe_load((ROOT / ".github/workflows/pages.yml").read_text())
+    steps = workflow["jobs"]["build"]["steps"]
+    build = next(step for step in steps if "make" in step.get("run", ""))
+    assert build["run"].split()[-1] == "site" and "SITE_URL" in build["env"]
+    upload = next(s for s in steps if "upload-pages-artifact" in s.get("uses", ""))
+    assert upload["with"]["path"] == "site"
+    assert "SITE_URL" in (ROOT / "mkdocs.yml").read_text()
+    assert workflow["jobs"]["deploy"]["needs"] == "build"

@@ -1,0 +1,129 @@
+"""Files the site build consumes besides the figures: numbers, the figure list, the legend.
+
+``diagram-gen site-data --out docs/generated`` writes
+
+- ``numbers.json``: every number the prose quotes (:func:`diagram_gen.site_data.numbers`);
+- ``figures.json``: the registered figures in reading order, for the gallery;
+- ``snippets/colour-legend.md``: the colour legend, written from :mod:`diagram_gen.style`;
+- ``snippets/code-shapes.md``: the array shapes of the code views, from real arrays.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+from pathlib import Path
+
+import numpy as np
+
+from diagram_gen import examples, export, layers, registry, site_data
+from diagram_gen.style import (
+    BLUE,
+    DARK,
+    LIGHT,
+    ROLE_CUES,
+    ROLE_MEANINGS,
+    VERMILLION,
+    WEIGHT_COLOURS,
+    text_colour_on,
+)
+
+ROLE_NAMES = {
+    "input": "Input",
+    "output": "Output",
+    "kernel": "Kernel",
+    "zero": "Untrainable zero",
+    "weight": "Shared weight",
+    "signed": "Independent weight",
+}
+
+
+def _json(data: object) -> bytes:
+    return (json.dumps(data, indent=2, ensure_ascii=False, sort_keys=True) + "\n").encode()
+
+
+def _swatch(colour: str, label: str = "") -> str:
+    """A colour box; its label (if any) in black or white, whichever reads on it."""
+    ink = text_colour_on(colour, LIGHT)
+    return (
+        f'<span class="swatch" style="background-color: {colour}; color: {ink}">'
+        f"{html.escape(label)}</span>"
+    )
+
+
+def legend_markdown() -> str:
+    """An HTML table: each colour, what it means, and the cue that says it without colour."""
+    swatches = {
+        "input": _swatch(LIGHT.input),
+        "output": _swatch(LIGHT.output),
+        "kernel": _swatch(LIGHT.kernel),
+        "zero": _swatch(LIGHT.zero, "0") + " " + _swatch(DARK.zero, "0"),
+        "weight": " ".join(
+            _swatch(colour, name) for colour, name in zip(WEIGHT_COLOURS[:4], "αβγδ", strict=True)
+        ),
+        "signed": _swatch(BLUE, "+") + " " + _swatch(VERMILLION, "−"),
+    }
+    rows = "\n".join(
+        f"<tr><td>{swatches[role]}</td><td><strong>{ROLE_NAMES[role]}</strong>: "
+        f"{html.escape(ROLE_MEANINGS[role])}.</td><td>{html.escape(ROLE_CUES[role])}</td></tr>"
+        for role in ROLE_NAMES
+    )
+    return (
+        '<table class="legend">\n<thead><tr><th>Colour</th><th>Meaning</th>'
+        "<th>Without colour</th></tr></thead>\n<tbody>\n"
+        f"{rows}\n</tbody>\n</table>\n"
+    )
+
+
+def code_shapes_markdown() -> str:
+    """The shapes each library gives for the small example, computed by running it here.
+
+    PyTorch is channels-first with a batch axis, Keras channels-last with a batch axis,
+    and this site's numpy layers channels-first without one; the arrays are transposed
+    here exactly as the code on the page does, so the shapes are those of real arrays.
+    """
+    ex = examples.small_conv()
+    y = ex.output()
+    matrix = layers.conv_matrix(ex.kernel, ex.image.shape)
+    batch = np.newaxis
+    rows = [
+        ("input x", ex.image[batch].shape, ex.image.transpose(1, 2, 0)[batch].shape,
+         ex.image.shape),
+        ("kernel", ex.kernel.shape, ex.kernel.transpose(2, 3, 1, 0).shape, ex.kernel.shape),
+        ("bias", ex.bias.shape, ex.bias.shape, ex.bias.shape),
+        ("output y", y[batch].shape, y.transpose(1, 2, 0)[batch].shape, y.shape),
+        ("as a dense layer", matrix.shape, matrix.T.shape, matrix.shape),
+    ]  # fmt: skip
+    lines = [
+        "| Array | PyTorch | Keras | `diagram_gen` (numpy) |",
+        "| --- | --- | --- | --- |",
+        *(f"| {name} | `{a}` | `{b}` | `{c}` |" for name, a, b, c in rows),
+    ]
+    values = ", ".join(site_data.fmt(v) for v in y.ravel())
+    return "\n".join(lines) + f"\n\nIn all three, the output values are {values}.\n"
+
+
+def site_files() -> dict[str, bytes]:
+    """Relative path -> bytes of every file this module writes."""
+    manifest = [
+        {"id": spec.id, "title": spec.title, "files": {
+            theme: {fmt: export.file_name(spec.id, theme, fmt) for fmt in export.FORMATS}
+            for theme in ("light", "dark")
+        }}
+        for spec in registry.FIGURES.values()
+    ]  # fmt: skip
+    return {
+        "numbers.json": _json(site_data.numbers()),
+        "figures.json": _json(manifest),
+        "snippets/colour-legend.md": legend_markdown().encode(),
+        "snippets/code-shapes.md": code_shapes_markdown().encode(),
+    }
+
+
+def write_site_files(out: Path) -> list[Path]:
+    written = []
+    for name, data in site_files().items():
+        path = out / name
+        export.write_atomic(path, data)
+        written.append(path)
+    return written
