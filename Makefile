@@ -19,7 +19,7 @@ PY := $(VENV)/bin/python
 DIAGRAM_GEN := $(PY) -m diagram_gen
 FIGURE_DIR := docs/generated/figures
 SITE_DATA := $(addprefix docs/generated/,numbers.json figures.json \
-	snippets/colour-legend.md snippets/code-shapes.md)
+	snippets/colour-legend.md snippets/code-shapes.md snippets/output-sizes.md)
 PACKAGE_SOURCES = $(wildcard diagram_gen/*.py diagram_gen/figures/*.py)
 RULES := build/figures.mk
 SITE_STAMP := build/site.stamp
@@ -54,7 +54,8 @@ $(VENV_OK): pyproject.toml constraints.txt
 	@$(PYTHON) -c 'import venv, ensurepip' 2>/dev/null || { echo "Python's venv module is missing: install python3-venv and run make again." >&2; exit 1; }
 	@echo "Creating $(VENV) and installing the pinned packages (once)..."
 	$(PYTHON) -m venv $(VENV)
-	$(VENV)/bin/pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[dev]'
+	$(VENV)/bin/pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[dev]' \
+		2>&1 | sed '/WARNING: Location .* is ignored/d'  # noise from this machine's pip.conf
 	@touch $@
 
 check-dot:
