@@ -33,6 +33,17 @@ def spoken_list(values) -> str:
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
 
 
+_SUPERSCRIPTS = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
+
+
+def scientific(value: float) -> str:
+    """``9.4e-16`` -> ``9.4 × 10⁻¹⁶``; exactly zero stays ``0``."""
+    if value == 0:
+        return "0"
+    mantissa, exponent = f"{value:.1e}".split("e")
+    return f"{mantissa} × 10{str(int(exponent)).translate(_SUPERSCRIPTS)}"
+
+
 def shape_text(shape) -> str:
     """``(5, 28, 28)`` -> ``5x28x28``."""
     return "x".join(str(s) for s in shape)
@@ -164,10 +175,144 @@ def _lenet() -> dict[str, str]:
     }
 
 
+#: Worked cases of the output-size rule: (what, n, k, stride, padding, dilation).
+OUTPUT_SIZE_CASES = (
+    ("valid, the small example", 3, 2, 1, 0, 1),
+    ("same: 3x3 kernel, padding 1", 3, 3, 1, 1, 1),
+    ("full: padding k − 1", 3, 2, 1, 1, 1),
+    ("stride 2, division exact", 7, 3, 2, 0, 1),
+    ("stride 2, division not exact", 8, 3, 2, 0, 1),
+    ("dilation 2", 7, 3, 1, 0, 2),
+    ("DCGAN discriminator, first layer", 64, 4, 2, 1, 1),
+    ("a 224-pixel image, 7x7 kernel, stride 2", 224, 7, 2, 3, 1),
+)
+
+
+def output_size_rows() -> list[dict[str, object]]:
+    """Each worked case: the size a real layer produces, the rule, and the misprint.
+
+    The size comes from running :func:`layers.conv` on an input of that size; the rule is
+    evaluated separately so the page shows both agree. The misprinted rule is
+    ``n + 2p − k/s + 1`` read literally (only k divided by s), as printed in seed 004.
+    """
+    rows = []
+    for what, n, k, s, p, d in OUTPUT_SIZE_CASES:
+        real = layers.conv(np.zeros((1, n)), np.zeros((1, 1, k)), stride=s, padding=p,
+                           dilation=d).shape[-1]  # fmt: skip
+        numerator = n + 2 * p - d * (k - 1) - 1
+        rows.append({
+            "what": what, "n": n, "k": k, "s": s, "p": p, "d": d,
+            "numerator": numerator, "exact": numerator % s == 0,
+            "rule": numerator // s + 1, "real": real, "misprint": n + 2 * p - k / s + 1,
+            "unused": numerator % s,
+        })  # fmt: skip
+    return rows
+
+
+def _transposed() -> dict[str, str]:
+    """Why output_padding exists: two input sizes that a stride-2 layer maps to one size."""
+    k, s, p = 3, 2, 1
+    sizes = [n for n in range(4, 9) if layers.conv_output_size(n, k, s, p) == 3]
+    small, large = sizes[0], sizes[-1]
+    y = np.zeros((1, 3))
+    w = np.zeros((1, 1, k))
+    plain = layers.conv_transpose(y, w, stride=s, padding=p).shape[-1]
+    padded = layers.conv_transpose(y, w, stride=s, padding=p, output_padding=1).shape[-1]
+    return {
+        "transposed.small": count(small),
+        "transposed.large": count(large),
+        "transposed.both_to": count(3),
+        "transposed.plain": count(plain),
+        "transposed.padded": count(padded),
+    }
+
+
+def _dimensions() -> dict[str, str]:
+    """A 3-channel 8x8 input read by a 2D convolution and by a 3D convolution."""
+    x = np.zeros((3, 8, 8))
+    out_2d = layers.conv(x, np.zeros((1, 3, 3, 3)))  # kernel as deep as the channels
+    out_3d = layers.conv(x[np.newaxis], np.zeros((1, 1, 2, 3, 3)))  # slides along depth too
+    return {
+        "dims.input": "3x8x8",
+        "dims.out_2d": shape_text(out_2d.shape),
+        "dims.out_3d": shape_text(out_3d.shape),
+        "dims.params_2d": count(3 * 3 * 3 + 1),
+        "dims.params_3d": count(2 * 3 * 3 + 1),
+    }
+
+
+def _other_way() -> dict[str, str]:
+    """A dense layer as a convolution with a kernel the size of the input, and 1x1 convs."""
+    rng = np.random.default_rng(12)
+    x = rng.normal(size=(3, 4, 4))
+    weights = rng.normal(size=(10, x.size))
+    bias = rng.normal(size=10)
+    dense_out = layers.dense(x.ravel(), weights, bias)
+    conv_out = layers.conv(x, weights.reshape(10, *x.shape), bias)  # one kernel per output
+    # A 1x1 convolution is the same dense layer applied to every pixel's channel vector.
+    w1 = rng.normal(size=(8, 3))
+    per_pixel = np.einsum("oc,chw->ohw", w1, x)
+    one_by_one = layers.conv(x, w1.reshape(8, 3, 1, 1))
+    return {
+        "other.input": shape_text(x.shape),
+        "other.outputs": count(weights.shape[0]),
+        "other.kernel": shape_text(x.shape),
+        "other.conv_out": shape_text(conv_out.shape),
+        "other.max_difference": scientific(np.abs(conv_out.ravel() - dense_out).max()),
+        "other.one_by_one_difference": scientific(np.abs(per_pixel - one_by_one).max()),
+        "other.one_by_one_params": count(w1.size + 8),
+        "other.one_by_one_out": shape_text(one_by_one.shape),
+    }
+
+
+def binary_size(n_bytes: float) -> str:
+    """``134217728`` -> ``128 MiB``."""
+    for unit in ("bytes", "KiB", "MiB", "GiB", "TiB", "PiB"):
+        if n_bytes < 1024 or unit == "PiB":
+            return f"{fmt(round(n_bytes, 1))} {unit}"
+        n_bytes /= 1024
+    raise AssertionError("unreachable")
+
+
+#: The side at which the cost page quotes its counts.
+COST_SIDE = 64
+
+
+def _cost() -> dict[str, str]:
+    """Counts for one channel in and out, a 3x3 kernel and same padding, side COST_SIDE.
+
+    The counts are read off the layers' structure at this size: the convolution's matrix
+    index gives its trainable entries; the dense and locally connected layers have one
+    weight per input-output pair and per structural non-zero respectively.
+    """
+    n = COST_SIDE
+    index = layers.conv_matrix_index((1, 1, 3, 3), (1, n, n), padding="same",
+                                     max_entries=n**4)  # fmt: skip
+    outputs, inputs = index.shape
+    taps = int((index >= 0).sum())
+    return {
+        "cost.side_example": count(n),
+        "cost.fc_params": count(outputs * inputs + outputs),
+        "cost.local_params": count(taps + outputs),
+        "cost.conv_params": count(np.unique(index[index >= 0]).size + 1),
+        "cost.fc_macs": count(outputs * inputs),
+        "cost.conv_macs": count(taps),
+        "cost.dense_bytes": binary_size(index.size * 8),
+    }
+
+
 def numbers() -> dict[str, str]:
     """Every number the pages quote, by name."""
     values: dict[str, str] = {}
     for part in (_small(), _fully_connected(), _line(), _volume("volume", VOLUME),
-                 _volume("channels", CHANNELS), _groups(CHANNELS), _lenet()):  # fmt: skip
+                 _volume("channels", CHANNELS), _groups(CHANNELS), _lenet(), _transposed(),
+                 _dimensions(), _other_way(), _cost()):  # fmt: skip
         values.update(part)
+    dcgan = next(r for r in output_size_rows() if r["what"].startswith("DCGAN"))
+    values["size.dcgan_real"] = count(dcgan["real"])
+    values["size.dcgan_misprint"] = fmt(dcgan["misprint"])
+    inexact = next(r for r in output_size_rows() if not r["exact"])
+    values["size.inexact_n"] = count(inexact["n"])
+    values["size.inexact_out"] = count(inexact["real"])
+    values["size.inexact_unused"] = count(inexact["unused"])
     return dict(sorted(values.items()))

@@ -103,6 +103,22 @@ def code_shapes_markdown() -> str:
     return "\n".join(lines) + f"\n\nIn all three, the output values are {values}.\n"
 
 
+def output_sizes_markdown() -> str:
+    """The worked cases of the output-size rule as a table (see site_data)."""
+    lines = [
+        "| Case | n | k | s | p | d | ⌊(n + 2p − d(k − 1) − 1) / s⌋ + 1 | A real layer gives "
+        "| Misprinted n + 2p − k/s + 1 |",
+        "| --- | --- | --- | --- | --- | --- | --- | --- | --- |",
+    ]
+    for row in site_data.output_size_rows():
+        rule = f"⌊{row['numerator']} / {row['s']}⌋ + 1 = {row['rule']}"
+        lines.append(
+            f"| {row['what']} | {row['n']} | {row['k']} | {row['s']} | {row['p']} | "
+            f"{row['d']} | {rule} | {row['real']} | {site_data.fmt(row['misprint'])} |"
+        )
+    return "\n".join(lines) + "\n"
+
+
 def site_files() -> dict[str, bytes]:
     """Relative path -> bytes of every file this module writes."""
     manifest = [
@@ -117,6 +133,7 @@ def site_files() -> dict[str, bytes]:
         "figures.json": _json(manifest),
         "snippets/colour-legend.md": legend_markdown().encode(),
         "snippets/code-shapes.md": code_shapes_markdown().encode(),
+        "snippets/output-sizes.md": output_sizes_markdown().encode(),
     }
 
 
