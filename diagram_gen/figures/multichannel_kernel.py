@@ -1,0 +1,443 @@
+"""``multichannel-kernel``: a kernel as deep as its input is a stack of 2D kernels.
+
+The input has several channels (3 by default), and the kernel as many slices, each with
+weights of its own (the numbers differ from slice to slice: it is not one 2D kernel
+copied). Drawn as a table, one column per channel: the channel, the kernel slice that
+convolves it, and what that gives. The per-channel results, added together with the
+kernel's one bias, are the one output map the 3D kernel makes. Beside them, the same as
+volumes: the input stack and the kernel stack. Underneath, one output cell is worked out:
+every product of the framed patches, channel by channel, then the sum with the bias.
+
+Every number comes from :func:`diagram_gen.layers.conv`: the per-channel results are
+the convolutions of each channel with its slice (no bias), and :func:`compute` checks that
+their sum plus the bias is the convolution of the whole input with the whole kernel.
+
+The kernel's weights are independent, so their cells use the *signed* colours (blue when
+positive, orange-red when negative) rather than the shared-weight palette, whose equal
+colours would say "one shared weight".
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from matplotlib.axes import Axes
+from matplotlib.colors import to_hex
+from matplotlib.figure import Figure
+
+from diagram_gen import examples, layers
+from diagram_gen.examples import ConvLayer, format_number
+from diagram_gen.figures import _grid, _matrix, _volume
+from diagram_gen.figures._grid import Token, slot
+from diagram_gen.figures._matrix import cell
+from diagram_gen.figures._volume import Oblique, Stack
+from diagram_gen.style import Theme, text_colour_on
+
+FIGURE_ID = "multichannel-kernel"
+TITLE = "A 3D kernel is a stack of 2D kernels whose results add up"
+example = examples.multichannel_example
+
+#: Largest drawable layer: one column per channel, every product written out.
+MAX_CHANNELS = 4
+MAX_SIDE = 6
+MAX_KERNEL = 3
+#: Horizontal gap between two channel columns, in cell units.
+COLUMN_GAP = 1.3
+#: Vertical room for an operator (∗ or =) between two rows of the table, in cell units.
+OPERATOR_ROOM = 0.95
+#: How far a per-channel result's fill is from the output colour towards the page: a
+#: part of the output, not yet the output.
+PART_FADE = 0.55
+#: Cell size and depth step of the stacks drawn beside the table, in cell units.
+STACK_UNIT = 0.7
+STACK_DEPTH = 0.55
+
+
+@dataclass(frozen=True)
+class MultichannelData:
+    """One kernel of the layer, its slices, their per-channel results and the output."""
+
+    image: np.ndarray  # (C, H, W)
+    kernel: np.ndarray  # (C, kh, kw): the first kernel, one slice per input channel
+    bias: float  # the first kernel's bias
+    parts: np.ndarray  # (C, H_out, W_out): channel c convolved with slice c, no bias
+    output: np.ndarray  # (H_out, W_out): the whole input with the whole kernel, plus bias
+    cell: tuple[int, int]  # the output cell worked out
+    out_channels: int  # kernels in the layer (only the first is drawn)
+
+    @property
+    def channels(self) -> int:
+        return self.image.shape[0]
+
+    def patch(self, channel: int) -> np.ndarray:
+        """The input values under the kernel's slice for the worked-out cell."""
+        i, j = self.cell
+        kh, kw = self.kernel.shape[1:]
+        return self.image[channel, i : i + kh, j : j + kw]
+
+
+def compute(example: ConvLayer) -> MultichannelData:
+    """Convolve each channel with its slice, and the whole input with the whole kernel.
+
+    Raises
+    ------
+    ValueError
+        For a layer too large to write out.
+    RuntimeError
+        If the per-channel results plus the bias differ from the whole convolution (a
+        bug, never the reader's mistake).
+    """
+    channels, height, width = example.image.shape
+    kh, kw = example.kernel.shape[2:]
+    for name, value, limit in (
+        ("in_channels", channels, MAX_CHANNELS),
+        ("height", height, MAX_SIDE),
+        ("width", width, MAX_SIDE),
+        ("kernel", max(kh, kw), MAX_KERNEL),
+    ):
+        if value > limit:
+            raise ValueError(
+                f"{FIGURE_ID} writes out every number: {name} must be at most {limit}, got {value}."
+            )
+    kernel = example.kernel[0]
+    bias = float(example.bias[0])
+    kwargs = example.layer_kwargs
+    parts = np.stack(
+        [
+            layers.conv(example.image[c : c + 1], kernel[np.newaxis, c : c + 1], **kwargs)[0]
+            for c in range(channels)
+        ]
+    )
+    output = layers.conv(example.image, kernel[np.newaxis], np.array([bias]), **kwargs)[0]
+    if not np.allclose(parts.sum(axis=0) + bias, output):
+        raise RuntimeError("the per-channel results plus the bias are not the convolution.")
+    return MultichannelData(
+        image=example.image.copy(),
+        kernel=kernel.copy(),
+        bias=bias,
+        parts=parts,
+        output=output,
+        cell=(0, 0),
+        out_channels=example.kernel.shape[0],
+    )
+
+
+def render(data: MultichannelData, theme: Theme) -> Figure:
+    fig, ax = _matrix.new_figure(theme)
+    draw_multichannel_kernel(ax, data, theme=theme)
+    return fig
+
+
+def weight_fills(kernel: np.ndarray, theme: Theme) -> np.ndarray:
+    """Signed colours for every weight of the kernel, on one scale for all slices."""
+    rgba = _matrix.value_colours(kernel, theme)
+    return np.vectorize(lambda i: to_hex(rgba.reshape(-1, 4)[i]), otypes=[object])(
+        np.arange(kernel.size).reshape(kernel.shape)
+    )
+
+
+def part_fill(theme: Theme) -> str:
+    """The fill of a per-channel result: the output colour, faded towards the page."""
+    return _volume.mix(theme.output, theme.background, PART_FADE)
+
+
+def draw_multichannel_kernel(ax: Axes, data: MultichannelData, *, theme: Theme) -> dict:
+    """Draw the table of channels, slices and results, the output and the worked sum.
+
+    Gids: ``input-{c}-r-c`` (channel values), ``slice-{c}-a-b`` (weights),
+    ``part-{c}-i-j`` (per-channel results), ``bias``, ``output-i-j``, the frames
+    ``patch-{c}``, ``part-{c}-frame``, ``output-frame``, the stacks ``stack-input-…`` and
+    ``stack-kernel-…``, and the worked sum ``sum-…`` (see :func:`_grid.draw_rows`).
+    """
+    channels, height, width = data.image.shape
+    kh, kw = data.kernel.shape[1:]
+    out_h, out_w = data.output.shape
+    i0, j0 = data.cell
+    fills = weight_fills(data.kernel, theme)
+    faded = part_fill(theme)
+    artists: dict[str, list] = {"input": [], "slices": [], "parts": [], "labels": []}
+
+    # Row labels on the left, then one column per channel.
+    labels = ("input x", "kernel 1", "result")
+    left = max(_grid.text_width(ax, t, _grid.TITLE_FONT) for t in labels) + 0.5
+    top = _grid.TITLE_ROOM
+    slice_top = top + height + OPERATOR_ROOM
+    part_top = slice_top + kh + OPERATOR_ROOM
+    for text, row_top, rows in zip(
+        labels, (top, slice_top, part_top), (height, kh, out_h), strict=True
+    ):
+        artists["labels"].append(
+            _grid.title(
+                ax,
+                left - 0.5,
+                _grid.baseline(row_top + rows / 2),
+                text,
+                theme=theme,
+                gid=f"row-{text.split()[0]}",
+                ha="right",
+            )
+        )
+    column = max(width, kw, out_w)
+    for c in range(channels):
+        x = left + c * (column + COLUMN_GAP)
+        artists["labels"].append(
+            _grid.title(ax, x, top - 0.25, f"channel {c + 1}", theme=theme, gid=f"head-{c}")
+        )
+        artists["input"] += _grid.draw_image(
+            ax, x, top, data.image[c], theme=theme, gid=f"input-{c}"
+        )["texts"]
+        _grid.frame(ax, x + j0, top + i0, kw, kh, colour=theme.kernel, gid=f"patch-{c}")
+        centre = x + width / 2
+        _operator(ax, centre, top + height + OPERATOR_ROOM / 2, "∗", gid=f"conv-{c}")
+        sx = x + (width - kw) / 2
+        for (a, b), w in np.ndenumerate(data.kernel[c]):
+            artists["slices"].append(
+                cell(
+                    ax,
+                    sx + b,
+                    slice_top + a,
+                    fills[c, a, b],
+                    format_number(w),
+                    theme,
+                    gid=f"slice-{c}-{a}-{b}",
+                )[1]
+            )
+        _grid.frame(
+            ax, sx, slice_top, kw, kh, colour=theme.kernel, gid=f"slice-{c}-frame", linewidth=2.5
+        )
+        _operator(ax, centre, slice_top + kh + OPERATOR_ROOM / 2, "=", gid=f"equals-{c}")
+        px = x + (width - out_w) / 2
+        for (i, j), value in np.ndenumerate(data.parts[c]):
+            artists["parts"].append(
+                cell(
+                    ax,
+                    px + j,
+                    part_top + i,
+                    faded,
+                    format_number(value),
+                    theme,
+                    gid=f"part-{c}-{i}-{j}",
+                )[1]
+            )
+        _grid.frame(ax, px + j0, part_top + i0, 1, 1, colour=theme.kernel, gid=f"part-{c}-frame")
+        if c < channels - 1:
+            _operator(ax, x + column + COLUMN_GAP / 2, part_top + out_h / 2, "+", gid=f"plus-{c}")
+
+    # The sum: + bias = output, to the right of the last result.
+    x = left + channels * column + (channels - 1) * COLUMN_GAP
+    _operator(ax, x + 0.45, part_top + out_h / 2, "+", gid="plus-bias")
+    bias_x = x + 0.9
+    artists["labels"].append(
+        _grid.title(ax, bias_x, part_top - 0.25, "bias", theme=theme, gid="title-bias")
+    )
+    artists["bias"] = [
+        _grid.draw_bias(ax, bias_x, part_top + (out_h - 1) / 2, data.bias, theme=theme)
+    ]
+    bias_w = max(1.0, _grid.text_width(ax, "bias", _grid.TITLE_FONT))
+    _operator(ax, bias_x + bias_w + 0.45, part_top + out_h / 2, "=", gid="equals-output")
+    out_x = bias_x + bias_w + 0.9
+    artists["labels"].append(
+        _grid.title(ax, out_x, part_top - 0.25, "output map 1", theme=theme, gid="title-output")
+    )
+    artists["output"] = _grid.draw_output(
+        ax, out_x, part_top, data.output, theme=theme, gid="output"
+    )["texts"]
+    _grid.frame(ax, out_x + j0, part_top + i0, 1, 1, colour=theme.kernel, gid="output-frame")
+    right = out_x + max(out_w, _grid.text_width(ax, "output map 1", _grid.TITLE_FONT))
+
+    # Above the output, the same layer as volumes: each stack level with its row.
+    artists["labels"].append(
+        _grid.title(ax, out_x, top - 0.25, "as volumes", theme=theme, gid="head-volumes")
+    )
+    right = max(right, _draw_stacks(ax, data, out_x, (top, slice_top), theme=theme))
+    _operator(
+        ax, out_x + kw * STACK_UNIT / 2, top + height + OPERATOR_ROOM / 2, "∗", gid="stack-conv"
+    )
+
+    # The worked-out cell, channel by channel, then the total.
+    y = part_top + out_h + 0.75
+    name = _grid.position_name("y", i0, j0, data.output.shape)
+    heading = (
+        f"{name}, the framed cell: {channels * kh * kw} products (the kernel's "
+        f"{channels} slices times the framed patches) plus the bias"
+    )
+    artists["labels"].append(
+        ax.text(0, _grid.baseline(y), heading, ha="left", va="baseline", gid="sum-heading")
+    )
+    right = max(right, _grid.text_width(ax, heading))
+    y += _grid.LINE * 1.25
+    rows = sum_rows(data)
+    table = _grid.columns(ax, rows)
+    artists["sum"] = _grid.draw_rows(ax, 0, y, rows, theme=theme, gid="sum", table=table)
+    total = [total_row(data)]
+    y_total = y + _grid.LINE * (len(rows) + 0.25)
+    artists["sum"] += _grid.draw_rows(ax, 0, y_total, total, theme=theme, gid="total")
+    _recolour_chips(ax, data, fills, faded, theme)
+    right = max(right, table.width, _grid.columns(ax, total).width)
+    bottom = y_total + _grid.LINE * 0.5
+    _matrix.fit(ax.figure, ax, (-0.35, right + 0.35), (-0.1, bottom + 0.3))
+    return artists
+
+
+def _operator(ax: Axes, x: float, y: float, text: str, *, gid: str):
+    return ax.text(x, _grid.baseline(y), text, ha="center", va="baseline", fontsize=16, gid=gid)
+
+
+def _draw_stacks(
+    ax: Axes, data: MultichannelData, x: float, rows: tuple[float, float], *, theme: Theme
+) -> float:
+    """The input and the kernel as stacks of slices, each level with its row of the table.
+
+    ``rows`` are the tops of the input row and of the kernel row. Returns the right edge.
+    """
+    channels, height, width = data.image.shape
+    kh, kw = data.kernel.shape[1:]
+    proj = Oblique(unit=STACK_UNIT, depth_unit=STACK_DEPTH)
+    dx = proj.step[0]
+    right = x
+    for name, (rows_, cols), fill, top in (
+        ("input", (height, width), theme.input, rows[0]),
+        ("kernel", (kh, kw), theme.weight_colour(0), rows[1]),
+    ):
+        stack = Stack(rows_, cols, channels, thickness=0.3, pitch=1.0)
+        # The front slice's bottom lines up with the bottom of the row of cells.
+        origin = (x, top + rows_ - rows_ * proj.unit)
+        _volume.draw_stack(
+            ax, proj, origin, stack, fills=[fill] * channels, theme=theme, gid=f"stack-{name}"
+        )
+        side = x + cols * proj.unit + stack.depth * dx
+        ax.text(
+            side + 0.2,
+            _grid.baseline(top + rows_ - 0.3),
+            f"{rows_} × {cols} × {channels}",
+            ha="left",
+            va="baseline",
+            fontsize=_grid.TITLE_FONT,
+            color=theme.foreground,
+            gid=f"stack-{name}-size",
+        )
+        right = max(
+            right,
+            side + 0.2 + _grid.text_width(ax, f"{rows_} × {cols} × {channels}", _grid.TITLE_FONT),
+        )
+    return right
+
+
+def sum_rows(data: MultichannelData) -> list[list]:
+    """One row per channel: its products and their sum, the channel's part of the cell."""
+    channels = data.channels
+    rows = []
+    for c in range(channels):
+        weights = [
+            slot(Token(format_number(w), "weight", 0), align="right")
+            for w in data.kernel[c].ravel()
+        ]
+        inputs = [
+            slot(Token("·" + _grid.plain_number(x)), align="left", tight=True)
+            for x in data.patch(c).ravel()
+        ]
+        row = [slot(f"channel {c + 1}:", align="left")]
+        for k, (w, x) in enumerate(zip(weights, inputs, strict=True)):
+            if k:
+                row.append(slot("+"))
+            row += [w, x]
+        i, j = data.cell
+        row += [slot("="), slot(Token(format_number(data.parts[c, i, j]), "output"))]
+        rows.append(row)
+    return rows
+
+
+def total_row(data: MultichannelData) -> list:
+    """``y₁₁ = −8 + (−11) + (−6) + (−1) = −26``: the parts, the bias, the output."""
+    i, j = data.cell
+    name = _grid.position_name("y", i, j, data.output.shape)
+    row = [slot(f"{name} =", align="left")]
+    for c in range(data.channels):
+        if c:
+            row.append(slot("+"))
+        row.append(slot(Token(format_number(data.parts[c, i, j]), "output")))
+    row += [
+        slot("+"),
+        slot(Token(format_number(data.bias), "bias")),
+        slot("="),
+        slot(Token(format_number(data.output[i, j]), "output")),
+    ]
+    return row
+
+
+def _recolour_chips(
+    ax: Axes, data: MultichannelData, fills: np.ndarray, faded: str, theme: Theme
+) -> None:
+    """Give each weight chip its cell's signed colour, and each part chip the faded fill.
+
+    :func:`_grid.draw_token` knows the shared-weight palette only; here every weight is
+    its own, so its chip takes the colour of its cell in the kernel slices.
+    """
+    channels = data.channels
+    kh, kw = data.kernel.shape[1:]
+    chips = {p.get_gid(): p for p in ax.patches if (p.get_gid() or "").endswith("-chip")}
+    texts = {t.get_gid(): t for t in ax.texts if t.get_gid()}
+    # Row c of the sum: a label, then weight k in column 1 + 3k (after its "+"), its input
+    # in the next column, and after the last input "=" and the part.
+    for c in range(channels):
+        for k in range(kh * kw):
+            gid = f"sum-{c}-{1 + 3 * k:02d}-0"
+            _set_chip(chips[f"{gid}-chip"], texts[gid], fills[c].ravel()[k], theme)
+        gid = f"sum-{c}-{3 * kh * kw + 1:02d}-0"
+        _set_chip(chips[f"{gid}-chip"], texts[gid], faded, theme)
+    # The total: a label, then part c in column 1 + 2c.
+    for c in range(channels):
+        gid = f"total-0-{1 + 2 * c:02d}-0"
+        _set_chip(chips[f"{gid}-chip"], texts[gid], faded, theme)
+
+
+def _set_chip(chip, text, fill: str, theme: Theme) -> None:
+    chip.set_facecolor(fill)
+    chip.set_edgecolor(fill)
+    text.set_color(text_colour_on(fill, theme))
+
+
+def caption(data: MultichannelData) -> str:
+    channels, height, width = data.image.shape
+    kh, kw = data.kernel.shape[1:]
+    return (
+        f"A {kh}x{kw}x{channels} kernel on a {channels}-channel {height}x{width} input is a "
+        f"stack of {channels} slices of {kh}x{kw}, each with weights of its own: each slice "
+        f"convolves its own channel, and the {channels} results plus the one bias make one "
+        f"output map."
+    )
+
+
+def alt_text(data: MultichannelData) -> str:
+    channels, height, width = data.image.shape
+    kh, kw = data.kernel.shape[1:]
+    i, j = data.cell
+    name = _grid.position_name("y", i, j, data.output.shape)
+    columns = []
+    for c in range(channels):
+        image, kernel, part = (_grid.grid_text(a[c]) for a in (data.image, data.kernel, data.parts))
+        columns.append(
+            f"channel {c + 1} (rows {image}) convolved with slice {c + 1} of the kernel "
+            f"(rows {kernel}) gives {part}"
+        )
+    products = []
+    for c in range(channels):
+        terms = " + ".join(
+            f"{_grid.plain_number(w)}·{_grid.plain_number(x)}"
+            for w, x in zip(data.kernel[c].ravel(), data.patch(c).ravel(), strict=True)
+        )
+        products.append(f"{terms} = {format_number(data.parts[c, i, j])}")
+    parts = " + ".join(_grid.plain_number(data.parts[c, i, j]) for c in range(channels))
+    return (
+        "A table with one column per input channel, each channel's cells written out: "
+        + "; ".join(columns)
+        + f". The {channels} results plus the bias {format_number(data.bias)} give the "
+        f"output map with the rows {_grid.grid_text(data.output)}, the same as convolving the "
+        f"whole {height}x{width}x{channels} input with the whole {kh}x{kw}x{channels} "
+        f"kernel, which is also drawn as two stacks of slices. The top-left cell {name} is "
+        f"worked out channel by channel: "
+        + "; ".join(products)
+        + f"; then {name} = {parts} + {_grid.plain_number(data.bias)} = "
+        f"{format_number(data.output[i, j])}."
+    )

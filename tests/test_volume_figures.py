@@ -1,0 +1,511 @@
+"""The volume figures draw what the layer computes, in the right places and the right order.
+
+Each test reads back what was drawn (texts, polygon vertices, fill colours, hatching,
+z-order) and compares it with a convolution written out here with explicit loops over
+channels, rows and columns, never with the code the figures call. The numbers come from
+the running examples, which are the single source of the data.
+"""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import pytest
+from matplotlib.colors import to_hex, to_rgba
+from matplotlib.patches import Circle, FancyArrowPatch, Polygon, Rectangle
+from matplotlib.path import Path
+from matplotlib.text import Text
+
+from diagram_gen import examples, export, registry
+from diagram_gen.style import DARK, LIGHT
+
+MINUS = "\u2212"
+THEMES = pytest.mark.parametrize("theme", [LIGHT, DARK], ids=lambda t: t.name)
+IDS = ("neuron-volume", "multichannel-kernel", "many-filters")
+
+
+# ----------------------------------------------------------------------------------------
+# An independent reference and helpers to read the figures back
+# ----------------------------------------------------------------------------------------
+
+
+def loop_conv(image, kernels, bias):
+    """Multi-channel cross-correlation, stride 1, no padding, by explicit loops.
+
+    ``image`` (C, H, W), ``kernels`` (K, C, kh, kw), ``bias`` (K,) or None."""
+    channels, height, width = image.shape
+    count, _, kh, kw = kernels.shape
+    out_h, out_w = 0, 0
+    while out_h + kh <= height:  # count the placements rather than use a formula
+        out_h += 1
+    while out_w + kw <= width:
+        out_w += 1
+    out = np.zeros((count, out_h, out_w))
+    for k in range(count):
+        for i in range(out_h):
+            for j in range(out_w):
+                total = 0.0 if bias is None else float(bias[k])
+                for c in range(channels):
+                    for a in range(kh):
+                        for b in range(kw):
+                            total += image[c, i + a, j + b] * kernels[k, c, a, b]
+                out[k, i, j] = total
+    return out
+
+
+def number(value: float) -> str:
+    """How a reader writes an integer, with a true minus sign."""
+    return str(int(value)).replace("-", MINUS)
+
+
+def parse(text: str) -> float:
+    return float(text.replace(MINUS, "-"))
+
+
+def render(figure_id, theme=LIGHT, **overrides):
+    spec = registry.get(figure_id)
+    data = spec.data(overrides)
+    return data, spec.draw(data, theme)
+
+
+def texts(fig) -> dict[str, Text]:
+    return {t.get_gid(): t for t in fig.findobj(Text) if t.get_gid()}
+
+
+def patches(fig, kind) -> dict[str, object]:
+    return {p.get_gid(): p for p in fig.findobj(kind) if p.get_gid()}
+
+
+def vertices(polygon: Polygon) -> np.ndarray:
+    """The polygon's corners, without the closing repeat of the first one."""
+    xy = np.asarray(polygon.get_xy())
+    return xy[:-1] if np.allclose(xy[0], xy[-1]) else xy
+
+
+def extent(polygon: Polygon) -> tuple[float, float, float, float]:
+    xy = vertices(polygon)
+    return xy[:, 0].min(), xy[:, 1].min(), xy[:, 0].max(), xy[:, 1].max()
+
+
+def hex_of(artist) -> str:
+    return to_hex(artist.get_facecolor())
+
+
+def token_rows(fig, prefix: str) -> list[str]:
+    """Rows of a written sum with gids ``{prefix}-{row}-{col}-{token}``, tokens joined."""
+    pattern = re.compile(re.escape(prefix) + r"-(\d+)-(\d+)-(\d+)$")
+    found = []
+    for gid, text in texts(fig).items():
+        match = pattern.match(gid)
+        if match:
+            found.append((tuple(int(g) for g in match.groups()), text.get_text()))
+    rows: dict[int, list] = {}
+    for (row, _col, _tok), text in sorted(found):
+        rows.setdefault(row, []).append(text)
+    return ["".join(rows[r]).replace(" ", "") for r in sorted(rows)]
+
+
+# ----------------------------------------------------------------------------------------
+# neuron-volume
+# ----------------------------------------------------------------------------------------
+
+
+@THEMES
+def test_neuron_volume_labels_every_dimension_with_the_computed_shapes(theme):
+    # Proves the input is labelled 32, 32, 3 and the output 28, 28, 5, where 28 is the
+    # number of placements counted by the loop convolution, and the feature-map note
+    # counts 28 * 28 neurons.
+    data, fig = render("neuron-volume", theme)
+    layer = examples.volume_example()
+    c, h, w = layer.image.shape
+    k = layer.kernel.shape[0]
+    column = loop_conv(layer.image[:, :5, :], layer.kernel, layer.bias)  # top rows only
+    out_w = column.shape[2]
+    out_h = out_w  # square input and kernel: the same count of placements each way
+    assert (out_h, out_w) == (28, 28)
+    drawn = texts(fig)
+    assert [drawn[f"input-dim-{d}"].get_text() for d in ("height", "width", "depth")] == [
+        str(h),
+        str(w),
+        str(c),
+    ]
+    assert [drawn[f"output-dim-{d}"].get_text() for d in ("height", "width", "depth")] == [
+        str(out_h),
+        str(out_w),
+        str(k),
+    ]
+    assert f"{out_h} × {out_w} × {k}" in drawn["output-title"].get_text()
+    assert f"{h} × {w} × {c}" in drawn["input-title"].get_text()
+    assert f"= {out_h * out_w} neurons" in drawn["map-label"].get_text()
+    assert "5 × 5 × 3" in drawn["field-label"].get_text()
+
+
+@THEMES
+def test_neuron_volume_depth_column_holds_the_loop_activations(theme):
+    # Proves the k neurons of the depth column carry the activations of the k kernels at
+    # one place (loop convolution over the 5x5x3 field, plus each kernel's bias), each in
+    # its kernel's colour, fed by a line in that colour from the kernel drawn in it too.
+    data, fig = render("neuron-volume", theme)
+    layer = examples.volume_example()
+    row, col = data.position
+    drawn, circles = texts(fig), patches(fig, Circle)
+    polygons, arrows = patches(fig, Polygon), patches(fig, FancyArrowPatch)
+    for k in range(5):
+        expected = float(layer.bias[k])
+        for c in range(3):
+            for a in range(5):
+                for b in range(5):
+                    expected += layer.image[c, row + a, col + b] * layer.kernel[k, c, a, b]
+        assert drawn[f"neuron-{k}-value"].get_text() == number(expected)
+        colour = to_hex(theme.weight_colour(k))
+        assert hex_of(circles[f"neuron-{k}"]) == colour
+        assert hex_of(polygons[f"kernel-{k}-front"]) == colour
+        assert to_hex(arrows[f"path-{k}-out"].get_edgecolor()) == colour
+        assert drawn[f"kernel-{k}-label"].get_text() == f"kernel {k + 1}"
+    assert len(circles) == 5
+
+
+@THEMES
+def test_neuron_volume_geometry_and_drawing_order(theme):
+    # Proves the drawing is to scale and occludes correctly: the output's front face is
+    # 28/32 of the input's, the field sits on the input's top row at the drawn column and
+    # is 5/32 of it wide, every neuron lies on the output's top face (deeper neurons up and
+    # to the right), the hatched feature map is exactly the output's front face, and what
+    # is in front is drawn later (field over input, neurons over faces).
+    data, fig = render("neuron-volume", theme)
+    polygons, circles = patches(fig, Polygon), patches(fig, Circle)
+    ix0, iy0, ix1, iy1 = extent(polygons["input-front"])
+    ox0, oy0, ox1, oy1 = extent(polygons["output-front"])
+    unit = (ix1 - ix0) / 32
+    assert iy1 - iy0 == pytest.approx(32 * unit)
+    assert (ox1 - ox0, oy1 - oy0) == pytest.approx((28 * unit, 28 * unit))
+    fx0, fy0, fx1, fy1 = extent(polygons["field-front"])
+    r0, c0 = data.field_start
+    assert (r0, c0) == data.position  # stride 1, no padding: the field starts there
+    assert (fx0 - ix0, fy0 - iy0) == pytest.approx((c0 * unit, 0.0))
+    assert (fx1 - fx0, fy1 - fy0) == pytest.approx((5 * unit, 5 * unit))
+    assert "field-top" in polygons and "field-side" not in polygons  # inside the volume
+    top = Path(vertices(polygons["output-top"]))
+    centres = [np.array(circles[f"neuron-{k}"].get_center()) for k in range(5)]
+    for centre in centres:
+        assert top.contains_point(centre)
+    steps = np.diff(np.array(centres), axis=0)
+    assert np.all(steps[:, 0] > 0) and np.all(steps[:, 1] < 0)  # y points down
+    np.testing.assert_allclose(
+        vertices(polygons["feature-map"]), vertices(polygons["output-front"])
+    )
+    assert polygons["feature-map"].get_hatch() == "//"
+    assert polygons["field-front"].get_zorder() > polygons["input-front"].get_zorder()
+    for circle in circles.values():
+        assert circle.get_zorder() > polygons["output-top"].get_zorder()
+    assert hex_of(polygons["input-front"]) == to_hex(theme.input)
+    assert hex_of(polygons["output-front"]) == to_hex(theme.output)
+    assert hex_of(polygons["field-front"]) == to_hex(theme.kernel)
+
+
+def test_neuron_volume_with_many_kernels_lists_the_activations_beside_the_column():
+    # Proves a custom layer (12x12x6 input, 6 kernels of 3x3x6) is drawn from its own
+    # numbers: the output is 10x10x6 by the loop count, and when the neurons are too
+    # small for their numbers, the label beside the column lists the loop activations.
+    params = {"size": 12, "field": 3, "channels": 6, "kernels": 6}
+    data, fig = render("neuron-volume", **params)
+    layer = examples.volume_example(**params)
+    row, col = data.position
+    expected = loop_conv(layer.image[:, row : row + 3, col : col + 3], layer.kernel, layer.bias)
+    drawn = texts(fig)
+    assert [drawn[f"output-dim-{d}"].get_text() for d in ("height", "width", "depth")] == [
+        "10",
+        "10",
+        "6",
+    ]
+    assert "neuron-0-value" not in drawn
+    listed = drawn["column-label"].get_text().split("activations ")[1]
+    assert listed == ", ".join(number(v) for v in expected[:, 0, 0])
+    assert len(patches(fig, Circle)) == 6
+
+
+# ----------------------------------------------------------------------------------------
+# multichannel-kernel
+# ----------------------------------------------------------------------------------------
+
+CHANNEL_CASES = [{}, {"in_channels": 2, "kernel": 3, "height": 5, "width": 5}]
+
+
+@THEMES
+@pytest.mark.parametrize("overrides", CHANNEL_CASES, ids=["default", "custom"])
+def test_multichannel_kernel_draws_slices_parts_and_their_sum(theme, overrides):
+    # Proves the table is the layer: each channel's cells, each slice's weights, each
+    # channel convolved with its slice (loops, no bias), and the output map equal to the
+    # loop convolution of the whole input with the whole kernel plus the bias, which is
+    # the sum of the drawn parts plus the drawn bias.
+    data, fig = render("multichannel-kernel", theme, **overrides)
+    layer = examples.multichannel_example(**overrides)
+    kernel = layer.kernel[0]
+    drawn = texts(fig)
+    channels = layer.image.shape[0]
+    for c in range(channels):
+        for (r, q), value in np.ndenumerate(layer.image[c]):
+            assert drawn[f"input-{c}-{r}-{q}"].get_text() == number(value)
+        for (a, b), value in np.ndenumerate(kernel[c]):
+            assert drawn[f"slice-{c}-{a}-{b}"].get_text() == number(value)
+        part = loop_conv(layer.image[c : c + 1], kernel[np.newaxis, c : c + 1], None)[0]
+        for (i, j), value in np.ndenumerate(part):
+            assert drawn[f"part-{c}-{i}-{j}"].get_text() == number(value)
+    whole = loop_conv(layer.image, kernel[np.newaxis], layer.bias[:1])[0]
+    parts_sum = np.zeros(whole.shape)
+    for c in range(channels):
+        for i, j in np.ndindex(*whole.shape):
+            parts_sum[i, j] += parse(drawn[f"part-{c}-{i}-{j}"].get_text())
+    bias = parse(drawn["bias"].get_text())
+    for (i, j), value in np.ndenumerate(whole):
+        assert drawn[f"output-{i}-{j}"].get_text() == number(value)
+        assert parts_sum[i, j] + bias == value
+    # Colour input: the slices hold different weights, not one 2D kernel copied.
+    assert any(not np.array_equal(kernel[0], kernel[c]) for c in range(1, channels))
+
+
+def test_multichannel_kernel_works_out_one_cell_product_by_product():
+    # Proves the written sum of y11: per channel, each weight times the pixel under it
+    # (loop over the framed patch) adds up to that channel's part, and the parts plus the
+    # bias give the output cell; 12 products in all for a 2x2x3 kernel.
+    data, fig = render("multichannel-kernel")
+    layer = examples.multichannel_example()
+    kernel, image, bias = layer.kernel[0], layer.image, float(layer.bias[0])
+    rows = token_rows(fig, "sum")
+    assert len(rows) == 3
+    parts = []
+    products = 0
+    for c, row in enumerate(rows):
+        terms, part = [], 0.0
+        for a in range(2):
+            for b in range(2):
+                w, x = kernel[c, a, b], image[c, a, b]
+                terms.append(f"{number(w)}·{'(' + number(x) + ')' if x < 0 else number(x)}")
+                part += w * x
+                products += 1
+        assert row == f"channel{c + 1}:" + "+".join(terms) + f"={number(part)}"
+        parts.append(part)
+    total = token_rows(fig, "total")
+    expected = "y₁₁=" + "+".join(number(p) for p in parts) + f"+{number(bias)}"
+    assert total == [expected + f"={number(sum(parts) + bias)}"]
+    assert products == 12
+    assert "12 products" in texts(fig)["sum-heading"].get_text()
+
+
+@THEMES
+def test_multichannel_kernel_colours_and_frames(theme):
+    # Proves colour repeats what the numbers say: independent weights in the signed
+    # colours (blue positive, orange-red negative), each chip of the sum in its cell's
+    # colour, the output in the output colour and the parts in a fainter one; the framed
+    # patch covers the top-left kh x kw input cells, and the same cell is framed in every
+    # part and in the output.
+    data, fig = render("multichannel-kernel", theme)
+    layer = examples.multichannel_example()
+    boxes = patches(fig, Rectangle)
+    for (c, a, b), w in np.ndenumerate(layer.kernel[0]):
+        r, g, bl, _ = to_rgba(boxes[f"slice-{c}-{a}-{b}-box"].get_facecolor())
+        assert (bl > r) if w > 0 else (r > bl)
+        chip = boxes[f"sum-{c}-{1 + 3 * (a * 2 + b):02d}-0-chip"]
+        assert hex_of(chip) == hex_of(boxes[f"slice-{c}-{a}-{b}-box"])
+    for i, j in np.ndindex(3, 3):
+        assert hex_of(boxes[f"output-{i}-{j}-box"]) == to_hex(theme.output)
+        assert hex_of(boxes[f"part-0-{i}-{j}-box"]) != to_hex(theme.output)
+    for c in range(3):
+        frame, corner = boxes[f"patch-{c}"], boxes[f"input-{c}-0-0-box"]
+        assert (frame.get_x(), frame.get_y()) == pytest.approx((corner.get_x(), corner.get_y()))
+        assert (frame.get_width(), frame.get_height()) == (2, 2)
+        assert to_hex(frame.get_edgecolor()) == to_hex(theme.kernel)
+        part_frame, part_corner = boxes[f"part-{c}-frame"], boxes[f"part-{c}-0-0-box"]
+        assert part_frame.get_x() == pytest.approx(part_corner.get_x())
+    # The stacks beside the table: one slice per channel, the kernel in kernel 1's colour.
+    polygons = patches(fig, Polygon)
+    assert {g for g in polygons if re.fullmatch(r"stack-kernel-\d-front", g)} == {
+        f"stack-kernel-{s}-front" for s in range(3)
+    }
+    assert hex_of(polygons["stack-kernel-0-front"]) == to_hex(theme.weight_colour(0))
+
+
+# ----------------------------------------------------------------------------------------
+# many-filters
+# ----------------------------------------------------------------------------------------
+
+
+@THEMES
+@pytest.mark.parametrize("out_channels", [2, 4])
+def test_many_filters_one_map_per_kernel_stacked_into_the_volume(theme, out_channels):
+    # Proves C_out kernels give C_out maps: each drawn map equals the loop convolution with
+    # that kernel plus its bias, each kernel is a stack of C_in slices in its colour, the
+    # output volume has one slice per map with map 1's numbers on its front, and its
+    # shape label is the loop output's shape.
+    data, fig = render("many-filters", theme, out_channels=out_channels)
+    layer = examples.multichannel_example(out_channels=out_channels)
+    expected = loop_conv(layer.image, layer.kernel, layer.bias)
+    assert expected.shape[0] == out_channels
+    drawn, polygons = texts(fig), patches(fig, Polygon)
+    for k in range(out_channels):
+        for (i, j), value in np.ndenumerate(expected[k]):
+            assert drawn[f"map-{k}-{i}-{j}"].get_text() == number(value)
+        slices = {g for g in polygons if re.fullmatch(rf"kernel-{k}-\d+-front", g)}
+        assert len(slices) == layer.image.shape[0]
+        assert hex_of(polygons[f"kernel-{k}-0-front"]) == to_hex(theme.weight_colour(k))
+        assert drawn[f"kernel-{k}-title"].get_text().startswith(f"kernel {k + 1}, b = ")
+        assert drawn[f"volume-label-{k}"].get_text() == f"map {k + 1}"
+    for (i, j), value in np.ndenumerate(expected[0]):
+        assert drawn[f"volume-value-{i}-{j}"].get_text() == number(value)
+    volume_slices = {g for g in polygons if re.fullmatch(r"volume-\d+-front", g)}
+    assert len(volume_slices) == out_channels
+    _, h, w = expected.shape
+    assert drawn["volume-size"].get_text().startswith(f"{h} × {w} × {out_channels}\n")
+    assert drawn["input-size"].get_text().startswith("4 × 4 × 3\n")
+    arrows = patches(fig, FancyArrowPatch)
+    for part in ("to-kernel", "to-map", "to-volume"):
+        assert sum(g.startswith(part) for g in arrows) == out_channels
+
+
+def test_many_filters_stacks_are_drawn_back_to_front():
+    # Proves the painter's order of a stack: deeper slices lie up and to the right and are
+    # drawn underneath (lower z-order), so the front map hides the ones behind it.
+    data, fig = render("many-filters", out_channels=4)
+    polygons = patches(fig, Polygon)
+    for prefix, count in (("volume", 4), ("input", 3), ("kernel-0", 3)):
+        fronts = [polygons[f"{prefix}-{s}-front"] for s in range(count)]
+        corners = np.array([vertices(p)[0] for p in fronts])
+        steps = np.diff(corners, axis=0)
+        assert np.all(steps[:, 0] > 0) and np.all(steps[:, 1] < 0)
+        orders = [p.get_zorder() for p in fronts]
+        assert orders == sorted(orders, reverse=True)
+
+
+def test_many_filters_large_maps_are_drawn_without_numbers():
+    # Proves large maps (9x9 input, 3x3 kernels: 7x7 maps by the loop count) are drawn
+    # cell by cell without numbers, and the alt text says so while still giving them.
+    params = {"height": 9, "width": 9, "kernel": 3, "in_channels": 2, "out_channels": 3}
+    data, fig = render("many-filters", **params)
+    layer = examples.multichannel_example(**params)
+    expected = loop_conv(layer.image, layer.kernel, layer.bias)
+    assert expected.shape == (3, 7, 7)
+    drawn, boxes = texts(fig), patches(fig, Rectangle)
+    assert not any(g.startswith("map-0-") and g[-1].isdigit() for g in drawn)
+    assert sum(g.startswith("map-0-") and g.endswith("-box") for g in boxes) == 49
+    alt = registry.get("many-filters").alt(data)
+    assert "too large to number" in alt
+    assert "; ".join(" ".join(number(v) for v in row) for row in expected[2]) in alt
+
+
+# ----------------------------------------------------------------------------------------
+# All three: parameters, words, legibility and reproducibility
+# ----------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("figure_id", "overrides", "words"),
+    [
+        ("neuron-volume", {"kernels": 9}, ("kernels", "6", "9")),
+        ("neuron-volume", {"size": 80}, ("size", "64", "80")),
+        ("multichannel-kernel", {"in_channels": 5}, ("in_channels", "4", "5")),
+        ("multichannel-kernel", {"kernel": 4, "height": 6, "width": 6}, ("kernel", "3", "4")),
+        ("many-filters", {"out_channels": 7}, ("out_channels", "6", "7")),
+    ],
+)
+def test_parameters_that_cannot_be_drawn_are_refused_in_one_sentence(figure_id, overrides, words):
+    # Proves an undrawable layer stops early with one sentence naming the parameter, the
+    # rule and the value given.
+    with pytest.raises(ValueError) as error:
+        registry.get(figure_id).data(overrides)
+    message = str(error.value)
+    assert message.count(". ") == 0 and message.endswith(".")
+    for word in words:
+        assert word in message
+
+
+def test_parameters_are_the_examples_keywords():
+    # Proves the registry reads each figure's parameters from its example's signature
+    # (not a functools.partial), so the CLI offers them with the running example's values.
+    assert registry.get("neuron-volume").defaults == {
+        "size": 32,
+        "channels": 3,
+        "field": 5,
+        "kernels": 5,
+        "seed": 0,
+    }
+    for figure_id in ("multichannel-kernel", "many-filters"):
+        defaults = registry.get(figure_id).defaults
+        assert defaults["in_channels"] == 3 and defaults["out_channels"] == 2
+
+
+def test_alt_texts_and_captions_state_the_numbers():
+    # Proves the words come from the computation: shapes, activations, the worked sum and
+    # every map's rows appear in the alt texts, checked against the loop convolution.
+    layer = examples.volume_example()
+    spec = registry.get("neuron-volume")
+    data = spec.data()
+    row, col = data.position
+    column = loop_conv(layer.image[:, row : row + 5, col : col + 5], layer.kernel, layer.bias)
+    alt = spec.alt(data)
+    for k in range(5):
+        assert f"{number(column[k, 0, 0])} (kernel {k + 1})" in alt
+    assert "28 high, 28 wide and 5 feature maps deep" in alt
+    assert "28x28x5 output volume" in spec.caption(data)
+
+    small = examples.multichannel_example()
+    whole = loop_conv(small.image, small.kernel, small.bias)
+    spec = registry.get("multichannel-kernel")
+    alt = spec.alt(spec.data())
+    assert f"= {number(whole[0, 0, 0])}." in alt
+    assert "; ".join(" ".join(number(v) for v in r) for r in whole[0]) in alt
+    spec = registry.get("many-filters")
+    alt = spec.alt(spec.data())
+    for k in range(2):
+        assert "; ".join(" ".join(number(v) for v in r) for r in whole[k]) in alt
+    assert "3x3x2" in spec.caption(spec.data())
+
+
+CASES = [
+    ("neuron-volume", {}),
+    ("neuron-volume", {"size": 12, "field": 3, "channels": 6, "kernels": 6}),
+    ("multichannel-kernel", {}),
+    ("multichannel-kernel", {"in_channels": 2, "kernel": 3, "height": 5, "width": 5}),
+    ("many-filters", {}),
+    ("many-filters", {"out_channels": 4}),
+    ("many-filters", {"height": 9, "width": 9, "kernel": 3}),
+]
+
+
+@THEMES
+@pytest.mark.parametrize(("figure_id", "overrides"), CASES)
+def test_text_is_legible_unclipped_and_never_overlaps(figure_id, overrides, theme):
+    # Proves what a reader would stumble on does not happen: no text under 9 pt, none
+    # outside the canvas, and no two texts on top of each other (numbers, labels, titles),
+    # at the defaults and with other parameters.
+    _, fig = render(figure_id, theme, **overrides)
+    renderer = fig.canvas.get_renderer()
+    width, height = fig.bbox.width, fig.bbox.height
+    extents = []
+    for text in fig.findobj(Text):
+        if not text.get_text() or not text.get_visible():
+            continue
+        assert text.get_fontsize() >= 9, text.get_text()
+        box = text.get_window_extent(renderer)
+        assert box.x0 >= -1 and box.y0 >= -1 and box.x1 <= width + 1 and box.y1 <= height + 1
+        extents.append((text.get_text(), box))
+    for n, (first, a) in enumerate(extents):
+        for second, b in extents[n + 1 :]:
+            overlap_w = min(a.x1, b.x1) - max(a.x0, b.x0)
+            overlap_h = min(a.y1, b.y1) - max(a.y0, b.y0)
+            assert overlap_w <= 1 or overlap_h <= 1, (first, second)
+
+
+@pytest.mark.parametrize(
+    ("figure_id", "theme"), list(zip(IDS, ("dark", "light", "dark"), strict=True))
+)
+def test_rebuilds_are_byte_identical(figure_id, theme):
+    # Proves nothing random or time-dependent gets in: two renders give the same bytes
+    # in every format (one theme each, to keep the suite quick; the themes differ only
+    # in colours, which are constants).
+    options = export.ExportOptions(formats=("svg", "pdf", "png"), dpi=60)
+    first = registry.render(figure_id, themes=(theme,), options=options)
+    second = registry.render(figure_id, themes=(theme,), options=options)
+    assert first.keys() == second.keys()
+    for name in first:
+        assert first[name] == second[name], name
