@@ -19,7 +19,8 @@ PY := $(VENV)/bin/python
 DIAGRAM_GEN := $(PY) -m diagram_gen
 FIGURE_DIR := docs/generated/figures
 SITE_DATA := $(addprefix docs/generated/,numbers.json figures.json \
-	snippets/colour-legend.md snippets/code-shapes.md snippets/output-sizes.md)
+	snippets/colour-legend.md snippets/code-shapes.md snippets/output-sizes.md \
+	snippets/dcgan-generator.md snippets/dcgan-discriminator.md)
 PACKAGE_SOURCES = $(wildcard diagram_gen/*.py diagram_gen/figures/*.py)
 RULES := build/figures.mk
 SITE_STAMP := build/site.stamp
@@ -71,7 +72,7 @@ figures: $(FIGURE_FILES) $(SITE_DATA) ## render every figure and the numbers the
 $(FIGURE_FILES): | check-dot
 
 # The numbers, figure list and legend that the pages quote (diagram_gen/site_data.py).
-$(SITE_DATA) &: diagram_gen/site_data.py diagram_gen/site_files.py diagram_gen/examples.py \
+$(SITE_DATA) &: $(addprefix diagram_gen/,site_data.py site_files.py examples.py dcgan.py training.py) \
 		diagram_gen/layers.py diagram_gen/style.py $(RULES) | $(VENV_OK)
 	$(DIAGRAM_GEN) site-data --out docs/generated
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from diagram_gen import examples, layers
+from diagram_gen import examples, layers, training
 from diagram_gen.examples import format_number as fmt
 
 #: Page-friendly keys for the weights α, β, γ, δ.
@@ -301,12 +301,31 @@ def _cost() -> dict[str, str]:
     }
 
 
+def _training() -> dict[str, str]:
+    """The tied-training experiment, run here with the figure's default setup."""
+    data = training.setup()
+    tied = training.train(data)
+    untied = training.train(data, tie=False)
+    return {
+        "training.steps": count(data.steps),
+        "training.loss_first": fmt_sig(tied.conv_loss[0]),
+        "training.loss_last": fmt_sig(tied.conv_loss[-1]),
+        "training.max_difference": scientific(tied.weight_difference.max()),
+        "training.untied_difference": fmt_sig(untied.weight_difference.max()),
+    }
+
+
+def fmt_sig(value: float, digits: int = 3) -> str:
+    """A positive number to ``digits`` significant figures: ``0.00612``, ``8.55``."""
+    return fmt(float(f"{value:.{digits}g}")) if abs(value) >= 0.01 else f"{value:.{digits}g}"
+
+
 def numbers() -> dict[str, str]:
     """Every number the pages quote, by name."""
     values: dict[str, str] = {}
     for part in (_small(), _fully_connected(), _line(), _volume("volume", VOLUME),
                  _volume("channels", CHANNELS), _groups(CHANNELS), _lenet(), _transposed(),
-                 _dimensions(), _other_way(), _cost()):  # fmt: skip
+                 _dimensions(), _other_way(), _cost(), _training()):  # fmt: skip
         values.update(part)
     dcgan = next(r for r in output_size_rows() if r["what"].startswith("DCGAN"))
     values["size.dcgan_real"] = count(dcgan["real"])

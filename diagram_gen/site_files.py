@@ -16,7 +16,7 @@ from pathlib import Path
 
 import numpy as np
 
-from diagram_gen import examples, export, layers, registry, site_data
+from diagram_gen import dcgan, examples, export, layers, registry, site_data
 from diagram_gen.style import (
     BLUE,
     DARK,
@@ -134,6 +134,10 @@ def site_files() -> dict[str, bytes]:
         "snippets/colour-legend.md": legend_markdown().encode(),
         "snippets/code-shapes.md": code_shapes_markdown().encode(),
         "snippets/output-sizes.md": output_sizes_markdown().encode(),
+        "snippets/dcgan-generator.md": dcgan.markdown_table(dcgan.generator_shapes()).encode(),
+        "snippets/dcgan-discriminator.md": dcgan.markdown_table(
+            dcgan.discriminator_shapes()
+        ).encode(),
     }
 
 
