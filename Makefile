@@ -73,7 +73,8 @@ $(FIGURE_FILES): | check-dot
 
 # The numbers, figure list and legend that the pages quote (diagram_gen/site_data.py).
 $(SITE_DATA) &: $(addprefix diagram_gen/,site_data.py site_files.py examples.py dcgan.py training.py) \
-		diagram_gen/layers.py diagram_gen/style.py $(RULES) | $(VENV_OK)
+		diagram_gen/layers.py diagram_gen/style.py benchmarks/data/cost-benchmark.json \
+		$(RULES) | $(VENV_OK)
 	$(DIAGRAM_GEN) site-data --out docs/generated
 
 # The notebooks run the package at build time, so any package change rebuilds the site.
@@ -97,8 +98,9 @@ format: | $(VENV_OK) ## reformat the code with ruff
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
 
-bench: | $(VENV_OK) check-dot ## time clean, no-op and one-figure builds and the site build
+bench: | $(VENV_OK) check-dot ## time the builds; measure three ways to convolve (commit the data)
 	$(PY) benchmarks/bench.py
+	$(PY) benchmarks/cost.py
 
 constraints: ## re-pin the package versions in constraints.txt (needs the network)
 	rm -rf build/constraints-venv

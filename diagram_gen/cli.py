@@ -217,6 +217,7 @@ def make_rules(out: str) -> str:
         ]
         targets.append(f"{out}/{spec.id}.json")
         sources = [str(p.relative_to(root)) for p in registry.dependencies(spec.module)]
+        sources += list(getattr(spec.module, "DATA_FILES", ()))  # e.g. a measurement
         lines += [
             "",
             f"{' '.join(targets)} &: {' '.join(sources)} $(ENGINE_SOURCES) | $(VENV_OK)",

@@ -320,12 +320,30 @@ def fmt_sig(value: float, digits: int = 3) -> str:
     return fmt(float(f"{value:.{digits}g}")) if abs(value) >= 0.01 else f"{value:.{digits}g}"
 
 
+def _measured() -> dict[str, str]:
+    """The committed cost measurement (``make bench`` writes it; the build only reads it).
+
+    Read through the figure module so that the page and the figure's caption word the
+    machine and the date the same way.
+    """
+    from diagram_gen.figures import cost_measured
+
+    measurement = cost_measured.read_measurement()
+    limit = measurement.largest_side_that_fits + 1  # the first side that does not fit
+    return {
+        "cost.machine": cost_measured.machine_words(measurement),
+        "cost.date": cost_measured.date_words(measurement),
+        "cost.side_limit": count(limit),
+    }
+
+
 def numbers() -> dict[str, str]:
     """Every number the pages quote, by name."""
     values: dict[str, str] = {}
     for part in (_small(), _fully_connected(), _line(), _volume("volume", VOLUME),
                  _volume("channels", CHANNELS), _groups(CHANNELS), _lenet(), _transposed(),
-                 _dimensions(), _other_way(), _cost(), _training()):  # fmt: skip
+                 _dimensions(), _other_way(), _cost(), _training(),
+                 _measured()):  # fmt: skip
         values.update(part)
     dcgan = next(r for r in output_size_rows() if r["what"].startswith("DCGAN"))
     values["size.dcgan_real"] = count(dcgan["real"])
