@@ -296,3 +296,13 @@ def test_fc_vs_conv_matrix_counts_follow_the_formulas(params, c_in, c_out, k):
     assert data.shape == (n_out, n_in)
     assert f"= {n_in * n_out + n_out:,} free parameters" in texts["fc-count"]
     assert f"= {c_out * (c_in * k * k + 1):,} free parameters" in texts["conv-count"]
+
+
+def test_position_names_never_read_two_ways():
+    # Proves names stay unambiguous past nine columns: row 1, column 12 is x₁,₁₂, which
+    # cannot be confused with row 11, column 2.
+    data, fig = render("conv-matrix", height=2, width=12, kernel=2)
+    texts = drawn_texts(fig)
+    names = [texts[f"x-name-{j}"] for j in range(24)]
+    assert names[11] == "x₁,₁₂" and names[12] == "x₂,₁"
+    assert len(set(names)) == len(names)

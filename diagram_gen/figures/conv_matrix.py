@@ -96,9 +96,14 @@ def draw_conv_matrix(ax, data: ConvMatrixData, *, theme: Theme) -> dict[str, lis
 
 
 def _position_name(symbol: str, index: tuple[int, ...], shape: tuple[int, ...]) -> str:
-    """x₁₂ for row 1, column 2 of a single-channel map; x₂,₁₂ with a channel number."""
+    """x₁₂ for row 1, column 2 of a single-channel map; x₂,₁₂ with a channel number.
+
+    Past nine rows or columns the indices get commas (x₁,₁₂), so that a name never
+    reads two ways.
+    """
     channel, *position = index
-    text = symbol + "".join(subscript(p + 1) for p in position)
+    separator = "," if max(shape[1:]) > 9 else ""
+    text = symbol + separator.join(subscript(p + 1) for p in position)
     if shape[0] > 1:
         text = f"{symbol}{subscript(channel + 1)},{text[1:]}"
     return text
