@@ -1,6 +1,8 @@
 """Grids of numbered cells: an image, a kernel, an output, and the kernel sliding over them.
 
-Shared by the sliding-window, equation and zero-padding figures. Two halves, kept apart:
+Shared by the sliding-window, equation and zero-padding figures, and for their cells,
+chips, frames and text measurement by the stride-dilation, transposed-upsample, pooling
+and receptive-field figures. Two halves, kept apart:
 
 - :func:`slide` is pure computation: every placement of a single-channel kernel over its
   (padded) image, the numbers under it and the result. The results come from
@@ -21,7 +23,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+import matplotlib as mpl
 import numpy as np
+from matplotlib.artist import Artist
 from matplotlib.axes import Axes
 from matplotlib.font_manager import FontProperties
 from matplotlib.patches import Rectangle
@@ -278,6 +282,16 @@ def grid_text(values: np.ndarray) -> str:
 # ----------------------------------------------------------------------------------------
 # Drawing: cells and grids
 # ----------------------------------------------------------------------------------------
+
+
+def place(ax: Axes, artist: Artist) -> Artist:
+    """Add a patch or a line to ``ax`` without updating its data limits.
+
+    Grid figures set their limits themselves (:func:`diagram_gen.figures._matrix.fit`),
+    and ``add_patch`` recomputing the limits for each of hundreds of cells is most of
+    the drawing time. Returns ``artist``.
+    """
+    return ax.add_artist(artist)
 
 
 def title(ax: Axes, x: float, y: float, text: str, *, theme: Theme, gid: str, **kwargs) -> Text:
@@ -537,14 +551,27 @@ def slot(*texts: str | Token, align: str = "center", tight: bool = False) -> Slo
     return Slot(tokens, align, tight)
 
 
+#: Measured text widths in inches, by (text, font size, dpi, font family): figures measure
+#: the same labels many times while laying out, and each measurement lays the text out anew.
+_WIDTHS: dict[tuple[str, float, float, tuple[str, ...]], float] = {}
+_MAX_WIDTHS = 20_000
+
+
 def text_width(ax: Axes, text: str, fontsize: float = BASE_FONT_SIZE) -> float:
-    """Width of ``text`` in cell units, measured with the figure's renderer."""
+    """Width of ``text`` in cell units, measured with the figure's renderer (memoised)."""
     fig = ax.figure
-    renderer = fig.canvas.get_renderer()
-    width, _, _ = renderer.get_text_width_height_descent(
-        text, FontProperties(size=fontsize), ismath=False
-    )
-    return width / fig.dpi / _matrix.CELL_INCHES
+    family = mpl.rcParams["font.family"]
+    key = (text, float(fontsize), float(fig.dpi), tuple(family))
+    inches = _WIDTHS.get(key)
+    if inches is None:
+        renderer = fig.canvas.get_renderer()
+        width, _, _ = renderer.get_text_width_height_descent(
+            text, FontProperties(size=fontsize), ismath=False
+        )
+        if len(_WIDTHS) >= _MAX_WIDTHS:
+            _WIDTHS.clear()
+        inches = _WIDTHS[key] = width / fig.dpi
+    return inches / _matrix.CELL_INCHES
 
 
 def token_width(ax: Axes, token: Token) -> float:
