@@ -106,8 +106,7 @@ def code_shapes_markdown() -> str:
 def output_sizes_markdown() -> str:
     """The worked cases of the output-size rule as a table (see site_data)."""
     lines = [
-        "| Case | n | k | s | p | d | ⌊(n + 2p − d(k − 1) − 1) / s⌋ + 1 | A real layer gives "
-        "| Misprinted n + 2p − k/s + 1 |",
+        "| Case | n | k | s | p | d | The rule | A real layer | The misprint |",
         "| --- | --- | --- | --- | --- | --- | --- | --- | --- |",
     ]
     for row in site_data.output_size_rows():
