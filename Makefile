@@ -30,7 +30,7 @@ export NO_MKDOCS_2_WARNING := 1
 
 # What every figure goes through; the rest of a figure's sources come from its imports.
 ENGINE_SOURCES := $(addprefix diagram_gen/,export.py registry.py cli.py)
-DOCS_SOURCES = mkdocs.yml $(shell find docs docs_src hooks -type f \
+DOCS_SOURCES = mkdocs.yml $(shell find docs docs_src hooks overrides -type f \
 	-not -path 'docs/generated/*' -not -name '*.pyc' 2>/dev/null)
 
 # Goals that must not create the virtual environment.
