@@ -23,7 +23,7 @@ SITE_DATA := $(addprefix docs/generated/,numbers.json figures.json \
 	snippets/dcgan-generator.md snippets/dcgan-discriminator.md)
 PACKAGE_SOURCES = $(wildcard diagram_gen/*.py diagram_gen/figures/*.py)
 RULES := build/figures.mk
-SITE_STAMP := build/site.stamp
+SITE_STAMP := site/.built  # inside site/, so that deleting site/ rebuilds it
 HOST ?= 127.0.0.1
 PORT ?= 8000
 export NO_MKDOCS_2_WARNING := 1

@@ -69,9 +69,9 @@ def legend_markdown() -> str:
         for role in ROLE_NAMES
     )
     return (
-        '<table class="legend">\n<thead><tr><th>Colour</th><th>Meaning</th>'
+        '<div class="legend" markdown="0">\n<table>\n<thead><tr><th>Colour</th><th>Meaning</th>'
         "<th>Without colour</th></tr></thead>\n<tbody>\n"
-        f"{rows}\n</tbody>\n</table>\n"
+        f"{rows}\n</tbody>\n</table>\n</div>\n"
     )
 
 
@@ -106,14 +106,15 @@ def code_shapes_markdown() -> str:
 def output_sizes_markdown() -> str:
     """The worked cases of the output-size rule as a table (see site_data)."""
     lines = [
-        "| Case | n | k | s | p | d | The rule | A real layer | The misprint |",
-        "| --- | --- | --- | --- | --- | --- | --- | --- | --- |",
+        "| Case | n, k, s, p, d | The rule | A real layer | The misprint |",
+        "| --- | --- | --- | --- | --- |",
     ]
     for row in site_data.output_size_rows():
-        rule = f"⌊{row['numerator']} / {row['s']}⌋ + 1 = {row['rule']}"
+        values = ", ".join(str(row[key]) for key in ("n", "k", "s", "p", "d"))
+        rule = f"⌊{row['numerator']}/{row['s']}⌋ + 1 = {row['rule']}"
         lines.append(
-            f"| {row['what']} | {row['n']} | {row['k']} | {row['s']} | {row['p']} | "
-            f"{row['d']} | {rule} | {row['real']} | {site_data.fmt(row['misprint'])} |"
+            f"| {row['what']} | {values} | {rule} | {row['real']} | "
+            f"{site_data.fmt(row['misprint'])} |"
         )
     return "\n".join(lines) + "\n"
 

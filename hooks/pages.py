@@ -33,7 +33,8 @@ THEMES = ("light", "dark")
 FORMATS = ("svg", "pdf", "png")
 
 MACRO = re.compile(r"""\{\{\s*(figure|n|gallery)\(\s*(?:["']([^"']+)["'])?\s*\)\s*\}\}""")
-INLINE_MATH = re.compile(r'<span class="arithmatex">\\\((.+?)\\\)</span>', re.S)
+# Inline math with the punctuation right after it, which must not wrap onto a new line.
+INLINE_MATH = re.compile(r'<span class="arithmatex">\\\((.+?)\\\)</span>([.,;:!?)]*)', re.S)
 BLOCK_MATH = re.compile(r'<div class="arithmatex">\\\[(.+?)\\\]</div>', re.S)
 # What nbconvert's notebook template loads from CDNs: MathJax, and a module script that
 # imports mermaid.js from a CDN when a notebook has mermaid diagrams (ours have none).
@@ -85,8 +86,10 @@ def figure_markdown(meta: dict, folder: str, *, number: int | None = None) -> st
     """Markdown images inside an HTML figure (md_in_html), so that MkDocs rewrites and
     validates their links like any other image on the page."""
     alt = escape_markdown(meta["alt"])
+    # Each image links to its own SVG, so a reader can open a wide figure at full size.
     images = "\n".join(
-        f"  ![{alt}]({folder}/{meta['id']}-{theme}.svg#only-{theme}){{ loading=lazy }}"
+        f"  [![{alt}]({folder}/{meta['id']}-{theme}.svg#only-{theme}){{ loading=lazy }}]"
+        f"({folder}/{meta['id']}-{theme}.svg)"
         for theme in THEMES
     )
     label = f"<strong>Figure {number}.</strong> " if number is not None else ""
@@ -124,7 +127,11 @@ def on_page_content(content, page, config, files):
     """Math to MathML, rendered once at build time."""
 
     def inline(match: re.Match[str]) -> str:
-        return tex_to_mathml(html.unescape(match.group(1)).strip())
+        math = tex_to_mathml(html.unescape(match.group(1)).strip())
+        punctuation = match.group(2)
+        if not punctuation:
+            return math
+        return f'<span class="nowrap">{math}{punctuation}</span>'
 
     def block(match: re.Match[str]) -> str:
         return tex_to_mathml(html.unescape(match.group(1)).strip(), display="block")
