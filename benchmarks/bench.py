@@ -91,7 +91,13 @@ def layer_math() -> dict[str, list[float]]:
 
     rng = np.random.default_rng(0)
     x, w = rng.standard_normal((3, 32, 32)), rng.standard_normal((16, 3, 3, 3))
+    from diagram_gen import training
+
+    experiment = training.setup()
     return {
+        "tied-training experiment (50 steps, tied and untied)": timed(
+            lambda: (training.train(experiment), training.train(experiment, tie=False))
+        ),
         "conv: 3x32x32 input, 16 kernels 3x3, padding 1": timed(
             lambda: layers.conv(x, w, padding=1), runs=max(RUNS, 5)
         ),
@@ -99,6 +105,19 @@ def layer_math() -> dict[str, list[float]]:
             lambda: layers.conv_matrix_index((1, 1, 3, 3), (1, 32, 32), padding="same"),
             runs=max(RUNS, 5),
         ),
+    }
+
+
+def figure_renders() -> dict[str, list[float]]:
+    """Each registered figure rendered in memory: SVG, PDF and PNG, light and dark."""
+    sys.path.insert(0, str(ROOT))
+    from diagram_gen import registry
+
+    return {
+        f"render {figure_id} (3 formats x 2 themes)": timed(
+            lambda figure_id=figure_id: registry.render(figure_id)
+        )
+        for figure_id in registry.FIGURES
     }
 
 
@@ -118,6 +137,7 @@ def main() -> None:
     seconds, svg_bytes = large_matrix()
     results["conv-matrix 32x32, 3x3 kernel, same padding (1024x1024), SVG"] = seconds
     results.update(layer_math())
+    results.update(figure_renders())
 
     width = max(len(name) for name in results)
     print(f"{'benchmark':<{width}}  median     runs")

@@ -18,7 +18,7 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Circle, Rectangle
 from matplotlib.text import Text
 
-from diagram_gen import export, registry
+from diagram_gen import registry
 from diagram_gen.style import DARK, LIGHT
 
 MINUS = "\u2212"
@@ -716,17 +716,3 @@ def test_text_is_legible_unclipped_and_never_overlaps(figure_id, overrides, them
             overlap_w = min(a.x1, b.x1) - max(a.x0, b.x0)
             overlap_h = min(a.y1, b.y1) - max(a.y0, b.y0)
             assert overlap_w <= 1 or overlap_h <= 1, (first, second)
-
-
-@pytest.mark.parametrize("figure_id", IDS)
-def test_rebuilds_are_byte_identical(figure_id):
-    # Proves nothing random or order-dependent gets into the drawing: two renders in this
-    # process give the same SVG bytes, which write every coordinate, colour and id out.
-    # (tests/test_export.py compares every format and theme with what `make` built in
-    # other processes; this is the quick check while working on these figures.)
-    options = export.ExportOptions(formats=("svg",), dpi=60)
-    first = registry.render(figure_id, themes=("dark",), options=options)
-    second = registry.render(figure_id, themes=("dark",), options=options)
-    assert first.keys() == second.keys()
-    for name in first:
-        assert first[name] == second[name], name
