@@ -9,6 +9,9 @@ import numpy as np
 import pytest
 from hypothesis import HealthCheck, settings
 
+# The shared figure checks are plain asserts; rewrite them so a failure shows the values.
+pytest.register_assert_rewrite("figure_checks")
+
 # In CI the examples are derandomized, so a red run can be reproduced exactly.
 settings.register_profile(
     "ci", derandomize=True, deadline=None, suppress_health_check=[HealthCheck.too_slow]

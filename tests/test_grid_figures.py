@@ -13,6 +13,7 @@ import re
 
 import numpy as np
 import pytest
+from figure_checks import assert_text_legible_unclipped_and_apart
 from matplotlib.colors import to_hex, to_rgba
 from matplotlib.patches import Rectangle
 from matplotlib.text import Text
@@ -548,18 +549,4 @@ def test_text_is_legible_unclipped_and_never_overlaps(figure_id, overrides, them
     # outside the canvas, and no two texts on top of each other (numbers, corner names,
     # titles, sums), at the defaults and with other parameters.
     _, fig = render(figure_id, theme, **overrides)
-    renderer = fig.canvas.get_renderer()
-    width, height = fig.bbox.width, fig.bbox.height
-    extents = []
-    for text in fig.findobj(Text):
-        if not text.get_text() or not text.get_visible():
-            continue
-        assert text.get_fontsize() >= 9, text.get_text()
-        box = text.get_window_extent(renderer)
-        assert box.x0 >= -1 and box.y0 >= -1 and box.x1 <= width + 1 and box.y1 <= height + 1
-        extents.append((text.get_text(), box))
-    for n, (first, a) in enumerate(extents):
-        for second, b in extents[n + 1 :]:
-            overlap_w = min(a.x1, b.x1) - max(a.x0, b.x0)
-            overlap_h = min(a.y1, b.y1) - max(a.y0, b.y0)
-            assert overlap_w <= 1 or overlap_h <= 1, (first, second)
+    assert_text_legible_unclipped_and_apart(fig)

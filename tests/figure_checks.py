@@ -1,0 +1,25 @@
+"""Checks shared by the figure tests: what a reader would stumble on in a drawn figure."""
+
+from __future__ import annotations
+
+from matplotlib.text import Text
+
+
+def assert_text_legible_unclipped_and_apart(fig) -> None:
+    """No visible text under 9 pt, none outside the canvas (1 px of slack), and no two
+    texts overlapping by more than 1 px in both directions."""
+    renderer = fig.canvas.get_renderer()
+    width, height = fig.bbox.width, fig.bbox.height
+    extents = []
+    for text in fig.findobj(Text):
+        if not text.get_text() or not text.get_visible():
+            continue
+        assert text.get_fontsize() >= 9, text.get_text()
+        box = text.get_window_extent(renderer)
+        assert box.x0 >= -1 and box.y0 >= -1 and box.x1 <= width + 1 and box.y1 <= height + 1
+        extents.append((text.get_text(), box))
+    for n, (first, a) in enumerate(extents):
+        for second, b in extents[n + 1 :]:
+            overlap_w = min(a.x1, b.x1) - max(a.x0, b.x0)
+            overlap_h = min(a.y1, b.y1) - max(a.y0, b.y0)
+            assert overlap_w <= 1 or overlap_h <= 1, (first, second)
