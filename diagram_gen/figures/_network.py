@@ -34,8 +34,8 @@ from matplotlib.patches import Circle
 from matplotlib.text import Text
 from matplotlib.transforms import Bbox
 
-from diagram_gen import style
-from diagram_gen.examples import format_number, subscript
+from diagram_gen import layers, style
+from diagram_gen.examples import ConvLayer, format_number, subscript
 from diagram_gen.style import FONT_FAMILY, WEIGHT_COLOURS, Theme, text_colour_on
 
 #: Line style of kernel weight number k: ``LINE_STYLES[k % 4]``. With the colour
@@ -135,6 +135,52 @@ def join_numbers(values, limit: int = 18) -> str:
 
 
 # ----------------------------------------------------------------------------------------
+# A convolution as a network (conv-network, conv-dense-graph)
+# ----------------------------------------------------------------------------------------
+
+
+def conv_weight_index(figure_id: str, example: ConvLayer) -> tuple[np.ndarray, np.ndarray]:
+    """The output of ``example`` and its (n_out, n_in) kernel weight number per edge.
+
+    The index is -1 where the convolution has no edge (a zero of its dense matrix). Rows
+    too long to draw as a network are refused first, naming ``figure_id``.
+    """
+    output = example.output()
+    check_sizes(figure_id, inputs=example.image.size, outputs=output.size)
+    index = layers.conv_matrix_index(
+        example.kernel.shape, example.image.shape, **example.layer_kwargs
+    )
+    return output, index
+
+
+@dataclass(frozen=True)
+class ConvGraphData:
+    """A convolution read as a network: which kernel weight each edge holds, and the values."""
+
+    example: ConvLayer
+    index: np.ndarray  # (n_out, n_in) kernel weight number per edge, -1 where there is none
+    x: np.ndarray  # (n_in,) the flattened input
+    y: np.ndarray  # (n_out,) the flattened output, bias included
+
+    @property
+    def shape(self) -> tuple[int, int]:
+        return self.index.shape
+
+    @property
+    def edge_count(self) -> int:
+        """The edges the convolution has: those that hold a kernel weight."""
+        return int((self.index >= 0).sum())
+
+    @property
+    def nodes_labelled(self) -> bool:
+        return nodes_labelled(*self.shape)
+
+    @property
+    def edges_labelled(self) -> bool:
+        return edges_labelled(self.edge_count, *self.shape)
+
+
+# ----------------------------------------------------------------------------------------
 # Layout
 # ----------------------------------------------------------------------------------------
 
@@ -156,6 +202,12 @@ def row_positions(count: int, spacing: float, *, groups: int = 1, group_gap: flo
     return np.array([i * spacing + (i // size) * group_gap for i in range(count)], dtype=float)
 
 
+def image_rows(shape: Sequence[int]) -> int:
+    """How many image rows a (C, H, W) or (C, D, H, W) map has, read row by row (C x H,
+    or C x D x H); a 1D (C, W) map has one per channel."""
+    return shape[0] * (shape[1] if len(shape) > 2 else 1)
+
+
 def fan_positions(connected: np.ndarray, x_in: np.ndarray, min_gap: float) -> np.ndarray:
     """Centres of the outputs: each under the mean of its inputs, at least ``min_gap`` apart.
 
@@ -169,6 +221,31 @@ def fan_positions(connected: np.ndarray, x_in: np.ndarray, min_gap: float) -> np
         placed[i] = max(placed[i], placed[i - 1] + min_gap)
     shift = (wanted.min() + wanted.max()) / 2 - (placed.min() + placed.max()) / 2
     return placed + shift
+
+
+def row_centres(
+    connected: np.ndarray,
+    input_spacing: float,
+    output_gap: float,
+    *,
+    x0: float = 0.0,
+    groups: int = 1,
+    group_gap: float = 0.0,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Centres of the input row (from ``x0``) and of the output row under it.
+
+    Inputs are :func:`row_spacing` apart (``input_spacing`` for short rows), ``groups``
+    of them set apart by ``group_gap`` inches scaled alike; outputs fan out under their
+    inputs (``connected``, (n_out, n_in)) at least :func:`row_spacing` of ``output_gap``
+    apart.
+    """
+    n_out, n_in = connected.shape
+    spacing = row_spacing(n_in, input_spacing)
+    x_in = x0 + row_positions(
+        n_in, spacing, groups=groups, group_gap=group_gap * spacing / input_spacing
+    )
+    x_out = fan_positions(connected, x_in, row_spacing(n_out, output_gap))
+    return x_in, x_out
 
 
 # ----------------------------------------------------------------------------------------
@@ -272,6 +349,75 @@ def fitted_row(
             break
         fontsize -= 0.5
     return Row(xs, y, fill, texts, names, prefix, names_above, radius, fontsize, extra)
+
+
+def node_rows(
+    fig: Figure,
+    x_in: np.ndarray,
+    x_out: np.ndarray,
+    layer_gap: float,
+    *,
+    theme: Theme,
+    in_texts: Sequence[str] | None,
+    out_texts: Sequence[str] | None,
+    in_names: Sequence[str] | None = None,
+    out_names: Sequence[str] | None = None,
+    out_extra: Sequence[str] | None = None,
+) -> tuple[Row, Row]:
+    """The input row at the top (names above it) and the output row ``layer_gap`` inches
+    below (names and ``out_extra`` under it), filled in the theme's input and output
+    colours, gid prefixes ``in`` and ``out``."""
+    inputs = fitted_row(
+        fig,
+        x_in,
+        0.0,
+        fill=theme.input,
+        texts=in_texts,
+        names=in_names,
+        prefix="in",
+        names_above=True,
+    )
+    outputs = fitted_row(
+        fig,
+        x_out,
+        layer_gap,
+        fill=theme.output,
+        texts=out_texts,
+        names=out_names,
+        extra=out_extra,
+        prefix="out",
+        names_above=False,
+    )
+    return inputs, outputs
+
+
+def panel_rows(
+    fig: Figure, connected: np.ndarray, x0: float, *, spacing: float, layer_gap: float, theme: Theme
+) -> tuple[Row, Row]:
+    """The two rows of one panel of a 1D layer, from ``x0``: inputs and outputs
+    ``spacing`` apart (or closer, for long rows), each node holding its name (x₁ …, y₁ …)
+    while the rows are short enough to be labelled."""
+    n_out, n_in = connected.shape
+    x_in, x_out = row_centres(connected, spacing, spacing, x0=x0)
+    labelled = nodes_labelled(n_in, n_out)
+    return node_rows(
+        fig,
+        x_in,
+        x_out,
+        layer_gap,
+        theme=theme,
+        in_texts=position_names("x", (1, n_in)) if labelled else None,
+        out_texts=position_names("y", (1, n_out)) if labelled else None,
+    )
+
+
+def panel_offset(
+    fig: Figure, texts: Sequence[Sequence[str]], row_width: float, gap: float
+) -> float:
+    """How far apart two panels side by side start: the wider of a row (plus its nodes)
+    and the widest of the panels' ``texts`` at title size, plus ``gap`` inches."""
+    widest = max(text_size(fig, text, TITLE_FONT)[0] for triple in texts for text in triple)
+    return max(row_width + 0.6, widest) + gap
 
 
 def draw_row(ax: Axes, row: Row, *, theme: Theme, gid: str = "") -> dict[str, list]:

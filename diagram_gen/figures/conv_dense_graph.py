@@ -17,10 +17,10 @@ from dataclasses import dataclass
 import graphviz
 import numpy as np
 
-from diagram_gen import examples, layers
+from diagram_gen import examples
 from diagram_gen.examples import ConvLayer, format_number
 from diagram_gen.figures import _network
-from diagram_gen.figures._network import Edge, Row
+from diagram_gen.figures._network import ConvGraphData, Edge, Row
 from diagram_gen.style import FONT_FAMILY, Theme, text_colour_on
 
 FIGURE_ID = "conv-dense-graph"
@@ -41,15 +41,8 @@ LABEL_PAD = (LABEL_CELL_PADDING + 3) / 72  # the same, plus spacing and border, 
 
 
 @dataclass(frozen=True)
-class ConvDenseGraphData:
-    example: ConvLayer
-    index: np.ndarray  # (n_out, n_in) kernel weight number per entry, -1 for a zero
-    x: np.ndarray  # (n_in,) the flattened input
-    y: np.ndarray  # (n_out,) the flattened output, bias included
-
-    @property
-    def shape(self) -> tuple[int, int]:
-        return self.index.shape
+class ConvDenseGraphData(ConvGraphData):
+    """The dense matrix read as a network: ``index`` is -1 on the edges that hold a zero."""
 
     @property
     def zero_count(self) -> int:
@@ -57,24 +50,13 @@ class ConvDenseGraphData:
 
     @property
     def weight_count(self) -> int:
-        return int((self.index >= 0).sum())
-
-    @property
-    def nodes_labelled(self) -> bool:
-        return _network.nodes_labelled(*self.shape)
-
-    @property
-    def edges_labelled(self) -> bool:
-        return _network.edges_labelled(self.weight_count, *self.shape)
+        """The edges that hold a kernel weight (all the others hold a zero)."""
+        return self.edge_count
 
 
 def compute(example: ConvLayer) -> ConvDenseGraphData:
     """The structure of the dense matrix (which weight is on which edge) and the values."""
-    output = example.output()
-    _network.check_sizes(FIGURE_ID, inputs=example.image.size, outputs=output.size)
-    index = layers.conv_matrix_index(
-        example.kernel.shape, example.image.shape, **example.layer_kwargs
-    )
+    output, index = _network.conv_weight_index(FIGURE_ID, example)
     return ConvDenseGraphData(example, index, example.image.ravel(), output.ravel())
 
 
@@ -117,14 +99,14 @@ def layout(data: ConvDenseGraphData) -> tuple[Row, Row, list[Edge], list]:
     search, which keeps every label on its own edge and clear of the others.
     """
     example = data.example
-    n_out, n_in = data.shape
     labelled = data.nodes_labelled
-    spacing = _network.row_spacing(n_in, INPUT_SPACING)
-    image_rows = example.image.shape[0] * (example.image.shape[1] if example.image.ndim > 2 else 1)
-    x_in = _network.row_positions(
-        n_in, spacing, groups=image_rows, group_gap=ROW_GAP * spacing / INPUT_SPACING
+    x_in, x_out = _network.row_centres(
+        data.index >= 0,
+        INPUT_SPACING,
+        OUTPUT_GAP,
+        groups=_network.image_rows(example.image.shape),
+        group_gap=ROW_GAP,
     )
-    x_out = _network.fan_positions(data.index >= 0, x_in, _network.row_spacing(n_out, OUTPUT_GAP))
     radius = NODE_WIDTH / 2 if labelled else DOT_WIDTH / 2
     inputs = Row(x_in, 0.0, "none", None, None, "x", True, radius)
     outputs = Row(x_out, LAYER_GAP, "none", None, None, "y", False, radius)

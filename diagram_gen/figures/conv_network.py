@@ -14,10 +14,10 @@ from dataclasses import dataclass
 import numpy as np
 from matplotlib.figure import Figure
 
-from diagram_gen import examples, layers
+from diagram_gen import examples
 from diagram_gen.examples import ConvLayer, format_number
 from diagram_gen.figures import _network
-from diagram_gen.figures._network import Edge, KeyItem
+from diagram_gen.figures._network import ConvGraphData, Edge, KeyItem
 from diagram_gen.style import Theme
 
 FIGURE_ID = "conv-network"
@@ -31,37 +31,13 @@ LAYER_GAP = 3.4  # inches from the input row to the output row
 
 
 @dataclass(frozen=True)
-class ConvNetworkData:
-    example: ConvLayer
-    index: np.ndarray  # (n_out, n_in) kernel weight number per edge, -1 where there is none
-    x: np.ndarray  # (n_in,) the flattened input
-    y: np.ndarray  # (n_out,) the flattened output, bias included
+class ConvNetworkData(ConvGraphData):
     bias: np.ndarray  # (n_out,) the bias each output adds
-
-    @property
-    def shape(self) -> tuple[int, int]:
-        return self.index.shape
-
-    @property
-    def edge_count(self) -> int:
-        return int((self.index >= 0).sum())
-
-    @property
-    def nodes_labelled(self) -> bool:
-        return _network.nodes_labelled(*self.shape)
-
-    @property
-    def edges_labelled(self) -> bool:
-        return _network.edges_labelled(self.edge_count, *self.shape)
 
 
 def compute(example: ConvLayer) -> ConvNetworkData:
     """Which kernel weight joins which input to which output, and the values at the nodes."""
-    output = example.output()
-    _network.check_sizes(FIGURE_ID, inputs=example.image.size, outputs=output.size)
-    index = layers.conv_matrix_index(
-        example.kernel.shape, example.image.shape, **example.layer_kwargs
-    )
+    output, index = _network.conv_weight_index(FIGURE_ID, example)
     per_channel = int(np.prod(output.shape[1:]))
     return ConvNetworkData(
         example=example,
@@ -91,35 +67,26 @@ def draw_conv_network(ax, data: ConvNetworkData, *, theme: Theme) -> dict[str, l
     """Draw the inputs, the outputs under their patches and the edges by weight."""
     fig = ax.figure
     example = data.example
-    n_out, n_in = data.shape
     in_shape = example.image.shape
     out_shape = example.output().shape
-    spacing = _network.row_spacing(n_in, INPUT_SPACING)
-    image_rows = in_shape[0] * (in_shape[1] if len(in_shape) > 2 else 1)
-    x_in = _network.row_positions(
-        n_in, spacing, groups=image_rows, group_gap=ROW_GAP * spacing / INPUT_SPACING
+    x_in, x_out = _network.row_centres(
+        data.index >= 0,
+        INPUT_SPACING,
+        OUTPUT_GAP,
+        groups=_network.image_rows(in_shape),
+        group_gap=ROW_GAP,
     )
-    x_out = _network.fan_positions(data.index >= 0, x_in, _network.row_spacing(n_out, OUTPUT_GAP))
     labelled = data.nodes_labelled
-    inputs = _network.fitted_row(
+    inputs, outputs = _network.node_rows(
         fig,
         x_in,
-        0.0,
-        fill=theme.input,
-        texts=[format_number(v) for v in data.x] if labelled else None,
-        names=_network.position_names("x", in_shape) if labelled else None,
-        prefix="in",
-        names_above=True,
-    )
-    outputs = _network.fitted_row(
-        fig,
         x_out,
         LAYER_GAP,
-        fill=theme.output,
-        texts=[format_number(v) for v in data.y] if labelled else None,
-        names=_network.position_names("y", out_shape) if labelled else None,
-        prefix="out",
-        names_above=False,
+        theme=theme,
+        in_texts=[format_number(v) for v in data.x] if labelled else None,
+        out_texts=[format_number(v) for v in data.y] if labelled else None,
+        in_names=_network.position_names("x", in_shape) if labelled else None,
+        out_names=_network.position_names("y", out_shape) if labelled else None,
     )
     names = example.weight_names
     edges = []

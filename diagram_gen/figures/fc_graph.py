@@ -78,36 +78,25 @@ def draw_fc_graph(ax, data: FcGraphData, *, theme: Theme) -> dict[str, list]:
     weights = data.layer.weights
     n_out, n_in = weights.shape
     labelled = data.labelled
-    x_in = _network.row_positions(n_in, _network.row_spacing(n_in, INPUT_SPACING))
-    out_gap = _network.row_spacing(n_out, OUTPUT_SPACING)
-    x_out = _network.fan_positions(np.ones((n_out, n_in), bool), x_in, out_gap)
+    x_in, x_out = _network.row_centres(np.ones((n_out, n_in), bool), INPUT_SPACING, OUTPUT_SPACING)
     in_names = _network.position_names("x", (1, n_in))
     out_names = _network.position_names("y", (1, n_out))
-    inputs = _network.fitted_row(
+    inputs, outputs = _network.node_rows(
         fig,
         x_in,
-        0.0,
-        fill=theme.input,
-        texts=[format_number(v) for v in data.layer.x] if labelled else None,
-        names=in_names if labelled else None,
-        prefix="in",
-        names_above=True,
-    )
-    outputs = _network.fitted_row(
-        fig,
         x_out,
         LAYER_GAP,
-        fill=theme.output,
-        texts=[format_number(v) for v in data.y] if labelled else None,
-        names=out_names if labelled else None,
-        extra=[
+        theme=theme,
+        in_texts=[format_number(v) for v in data.layer.x] if labelled else None,
+        out_texts=[format_number(v) for v in data.y] if labelled else None,
+        in_names=in_names if labelled else None,
+        out_names=out_names if labelled else None,
+        out_extra=[
             f"b{name[1:]} = {format_number(b)}"
             for name, b in zip(out_names, data.layer.bias, strict=True)
         ]
         if labelled
         else None,
-        prefix="out",
-        names_above=False,
     )
     largest = float(np.abs(weights).max()) or 1.0
     edges = []

@@ -17,7 +17,7 @@ from matplotlib.figure import Figure
 from diagram_gen import examples, layers
 from diagram_gen.examples import ConvLayer
 from diagram_gen.figures import _network
-from diagram_gen.figures._network import Edge, KeyItem, Row
+from diagram_gen.figures._network import Edge, KeyItem
 from diagram_gen.style import Theme
 
 FIGURE_ID = "sparse-connectivity-1d"
@@ -85,47 +85,23 @@ def panel_texts(data: SparseConnectivityData) -> list[tuple[str, str, str]]:
     ]
 
 
-def _rows(fig, data: SparseConnectivityData, x0: float, theme: Theme) -> tuple[Row, Row]:
-    n_out, n_in = data.shape
-    x_in = x0 + _network.row_positions(n_in, _network.row_spacing(n_in, INPUT_SPACING))
-    x_out = _network.fan_positions(data.connected, x_in, _network.row_spacing(n_out, INPUT_SPACING))
-    labelled = data.labelled
-    inputs = _network.fitted_row(
-        fig,
-        x_in,
-        0.0,
-        fill=theme.input,
-        texts=_network.position_names("x", (1, n_in)) if labelled else None,
-        names=None,
-        prefix="in",
-        names_above=True,
-    )
-    outputs = _network.fitted_row(
-        fig,
-        x_out,
-        LAYER_GAP,
-        fill=theme.output,
-        texts=_network.position_names("y", (1, n_out)) if labelled else None,
-        names=None,
-        prefix="out",
-        names_above=False,
-    )
-    return inputs, outputs
-
-
 def draw_sparse_connectivity(ax, data: SparseConnectivityData, *, theme: Theme) -> dict:
     """Draw both panels with their titles and edge counts; returns the artists by panel."""
     fig = ax.figure
     n_out, n_in = data.shape
     texts = panel_texts(data)
     row_width = _network.row_spacing(n_in, INPUT_SPACING) * (n_in - 1)
-    widest = max(
-        _network.text_size(fig, text, _network.TITLE_FONT)[0] for triple in texts for text in triple
-    )
-    offset = max(row_width + 0.6, widest) + PANEL_GAP
+    offset = _network.panel_offset(fig, texts, row_width, PANEL_GAP)
     artists: dict[str, dict] = {}
     for panel, (prefix, full) in enumerate((("fc-", True), ("sparse-", False))):
-        inputs, outputs = _rows(fig, data, panel * offset, theme)
+        inputs, outputs = _network.panel_rows(
+            fig,
+            data.connected,
+            panel * offset,
+            spacing=INPUT_SPACING,
+            layer_gap=LAYER_GAP,
+            theme=theme,
+        )
         connected = np.ones_like(data.connected) if full else data.connected
         edges = [
             Edge(int(i), int(j), theme.muted, "-", THIN)

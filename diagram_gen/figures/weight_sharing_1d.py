@@ -25,7 +25,7 @@ from matplotlib.figure import Figure
 from diagram_gen import examples, layers
 from diagram_gen.examples import ConvLayer, format_number
 from diagram_gen.figures import _network
-from diagram_gen.figures._network import Edge, KeyItem, Row
+from diagram_gen.figures._network import Edge, KeyItem
 from diagram_gen.style import Theme
 
 FIGURE_ID = "weight-sharing-1d"
@@ -110,33 +110,6 @@ def panel_texts(data: WeightSharingData) -> list[tuple[str, str, str]]:
     ]
 
 
-def _rows(fig, data: WeightSharingData, x0: float, theme: Theme) -> tuple[Row, Row]:
-    n_out, n_in = data.shape
-    x_in = x0 + _network.row_positions(n_in, _network.row_spacing(n_in, INPUT_SPACING))
-    x_out = _network.fan_positions(
-        data.index >= 0, x_in, _network.row_spacing(n_out, INPUT_SPACING)
-    )
-    named = _network.nodes_labelled(n_in, n_out)
-    rows = []
-    for xs, y, fill, symbol, count, prefix in (
-        (x_in, 0.0, theme.input, "x", n_in, "in"),
-        (x_out, LAYER_GAP, theme.output, "y", n_out, "out"),
-    ):
-        rows.append(
-            _network.fitted_row(
-                fig,
-                xs,
-                y,
-                fill=fill,
-                texts=_network.position_names(symbol, (1, count)) if named else None,
-                names=None,
-                prefix=prefix,
-                names_above=True,
-            )
-        )
-    return rows[0], rows[1]
-
-
 def panel_edges(data: WeightSharingData, shared: bool, theme: Theme) -> list[Edge]:
     """The edges of one panel, styled and labelled by the weight each one holds."""
     edges = []
@@ -159,14 +132,18 @@ def draw_weight_sharing(ax, data: WeightSharingData, *, theme: Theme) -> dict:
     n_out, n_in = data.shape
     texts = panel_texts(data)
     row_width = _network.row_spacing(n_in, INPUT_SPACING) * (n_in - 1)
-    widest = max(
-        _network.text_size(fig, text, _network.TITLE_FONT)[0] for triple in texts for text in triple
-    )
-    offset = max(row_width + 0.6, widest) + PANEL_GAP
+    offset = _network.panel_offset(fig, texts, row_width, PANEL_GAP)
     artists: dict[str, dict] = {}
     for panel, prefix in enumerate(("local-", "conv-")):
         shared = panel == 1
-        inputs, outputs = _rows(fig, data, panel * offset, theme)
+        inputs, outputs = _network.panel_rows(
+            fig,
+            data.index >= 0,
+            panel * offset,
+            spacing=INPUT_SPACING,
+            layer_gap=LAYER_GAP,
+            theme=theme,
+        )
         edges = panel_edges(data, shared, theme)
         centre = panel * offset + row_width / 2
         title, subtitle, count = texts[panel]
