@@ -32,11 +32,12 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Circle
 from matplotlib.text import Text
-from matplotlib.transforms import Bbox
 
 from diagram_gen import layers, style
 from diagram_gen.examples import ConvLayer, format_number, subscript
-from diagram_gen.style import FONT_FAMILY, WEIGHT_COLOURS, Theme, text_colour_on
+from diagram_gen.figures import _layout
+from diagram_gen.figures._layout import text_size
+from diagram_gen.style import WEIGHT_COLOURS, Theme, text_colour_on
 
 #: Line style of kernel weight number k: ``LINE_STYLES[k % 4]``. With the colour
 #: (``theme.weight_colour(k)``) it makes a weight recognisable without colour vision.
@@ -262,40 +263,12 @@ def measuring_figure() -> Figure:
 
 def new_canvas(theme: Theme) -> tuple[Figure, Axes]:
     """A figure whose one frameless axes maps one data unit to one inch, y pointing down."""
-    fig = Figure()
-    FigureCanvasAgg(fig)  # a real canvas, so that text extents can be measured
-    ax = fig.add_axes((0, 0, 1, 1))
-    ax.set_axis_off()
-    ax.set_facecolor(theme.background)
-    # A provisional page; fit() replaces it with the extent of what was drawn.
-    fig.set_size_inches(20, 20)
-    ax.set_xlim(-5, 15)
-    ax.set_ylim(15, -5)
-    return fig, ax
-
-
-def text_size(fig: Figure, text: str, fontsize: float) -> tuple[float, float]:
-    """Width and height of ``text`` in inches, in the current font settings."""
-    probe = Text(0, 0, text, fontsize=fontsize, fontfamily=FONT_FAMILY, figure=fig)
-    box = probe.get_window_extent(fig.canvas.get_renderer())
-    return box.width / fig.dpi, box.height / fig.dpi
+    return _layout.new_canvas(theme, page=20, corner=-5)
 
 
 def fit(fig: Figure, ax: Axes, margin: float = 0.18) -> None:
     """Size the figure to everything drawn plus ``margin`` inches, one unit still one inch."""
-    renderer = fig.canvas.get_renderer()
-    boxes = [
-        artist.get_window_extent(renderer)
-        for artist in (*ax.texts, *ax.patches, *ax.lines)
-        if artist.get_visible()
-    ]
-    box = Bbox.union(boxes).transformed(ax.transData.inverted())
-    x0, x1 = sorted((box.x0, box.x1))
-    y0, y1 = sorted((box.y0, box.y1))
-    x0, x1, y0, y1 = x0 - margin, x1 + margin, y0 - margin, y1 + margin
-    ax.set_xlim(x0, x1)
-    ax.set_ylim(y1, y0)
-    fig.set_size_inches(x1 - x0, y1 - y0)
+    _layout.fit(fig, ax, margin)
 
 
 # ----------------------------------------------------------------------------------------

@@ -24,15 +24,14 @@ from dataclasses import dataclass
 
 import numpy as np
 from matplotlib.axes import Axes
-from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.colors import to_hex, to_rgb
 from matplotlib.figure import Figure
 from matplotlib.patches import Polygon
 from matplotlib.text import Text
-from matplotlib.transforms import Bbox
 
 from diagram_gen.examples import format_number
-from diagram_gen.style import FONT_FAMILY, Theme, text_colour_on
+from diagram_gen.figures import _layout
+from diagram_gen.style import Theme, text_colour_on
 
 #: How much lighter the top face and how much darker the side face are than the front,
 #: as a fraction of the way to white or black: the usual light-from-above look.
@@ -413,40 +412,16 @@ def draw_stack(
 def new_canvas(theme: Theme) -> tuple[Figure, Axes]:
     """A figure whose frameless axes maps one data unit to one inch, y pointing down.
 
-    The page is provisional: :func:`fit` resizes it to what was drawn. Text sizes are in
-    points, so measuring them in data units is exact as long as one unit is one inch.
+    The page is provisional: :func:`fit` resizes it to what was drawn.
     """
-    fig = Figure()
-    FigureCanvasAgg(fig)  # a real canvas, so that text extents can be measured
-    ax = fig.add_axes((0, 0, 1, 1))
-    ax.set_axis_off()
-    ax.set_facecolor(theme.background)
-    fig.set_size_inches(30, 30)
-    ax.set_xlim(-10, 20)
-    ax.set_ylim(20, -10)
-    return fig, ax
+    return _layout.new_canvas(theme, page=30, corner=-10)
 
 
 def text_size(ax: Axes, text: str, fontsize: float) -> tuple[float, float]:
     """Width and height of ``text`` in inches (data units of :func:`new_canvas`)."""
-    fig = ax.figure
-    probe = Text(0, 0, text, fontsize=fontsize, fontfamily=FONT_FAMILY, figure=fig)
-    box = probe.get_window_extent(fig.canvas.get_renderer())
-    return box.width / fig.dpi, box.height / fig.dpi
+    return _layout.text_size(ax.figure, text, fontsize)
 
 
 def fit(fig: Figure, ax: Axes, margin: float = 0.2) -> None:
     """Size the figure to everything drawn plus ``margin`` inches, one unit one inch."""
-    renderer = fig.canvas.get_renderer()
-    boxes = [
-        artist.get_window_extent(renderer)
-        for artist in (*ax.texts, *ax.patches, *ax.lines)
-        if artist.get_visible()
-    ]
-    box = Bbox.union(boxes).transformed(ax.transData.inverted())
-    x0, x1 = sorted((box.x0, box.x1))
-    y0, y1 = sorted((box.y0, box.y1))
-    x0, x1, y0, y1 = x0 - margin, x1 + margin, y0 - margin, y1 + margin
-    ax.set_xlim(x0, x1)
-    ax.set_ylim(y1, y0)
-    fig.set_size_inches(x1 - x0, y1 - y0)
+    _layout.fit(fig, ax, margin)
