@@ -111,6 +111,19 @@ class Sliding:
         return f"zero padding (top {top}, left {left}, bottom {bottom}, right {right})"
 
 
+@dataclass(frozen=True)
+class Shown:
+    """A sliding kernel and the placements a figure draws of it."""
+
+    sliding: Sliding
+    shown: tuple[int, ...]  # row-major numbers of the placements drawn
+
+    @property
+    def count(self) -> int:
+        """How many placements there are in all."""
+        return len(self.sliding.placements)
+
+
 def _pair(value: object) -> tuple[int, int]:
     if isinstance(value, (tuple, list)):
         return int(value[0]), int(value[1])
@@ -479,6 +492,39 @@ def draw_output(
             frame(ax, col0 + only[1], row0 + only[0], 1, 1, colour=theme.kernel, gid=f"{gid}-frame")
         ]
     return artists
+
+
+def draw_kernel_bias_output(
+    ax: Axes,
+    col: float,
+    top: float,
+    sliding: Sliding,
+    artists: dict[str, list],
+    *,
+    space: float,
+    theme: Theme,
+) -> float:
+    """The pieces that follow the image in a first row: kernel, bias b and output y.
+
+    Each is drawn from ``top`` under its title, the first at ``col`` and each next one
+    ``space`` cells past the wider of the previous piece and its title. The texts go to
+    ``artists`` under ``kernel``, ``bias`` and ``output``, the titles to its ``titles``.
+    Returns the right edge of the last piece or its title.
+    """
+    s = sliding
+    kw = s.kernel.shape[1]
+    out_w = s.output.shape[1]
+    artists["titles"].append(title(ax, col, top - 0.25, "kernel", theme=theme, gid="title-kernel"))
+    artists["kernel"] = draw_kernel(ax, col, top, s.kernel, s.names, theme=theme)["texts"]
+    col += max(kw, text_width(ax, "kernel", TITLE_FONT)) + space
+    artists["titles"].append(title(ax, col, top - 0.25, "bias b", theme=theme, gid="title-bias"))
+    artists["bias"] = [draw_bias(ax, col, top, s.bias, theme=theme)]
+    col += max(1, text_width(ax, "bias b", TITLE_FONT)) + space
+    artists["titles"].append(
+        title(ax, col, top - 0.25, "output y", theme=theme, gid="title-output")
+    )
+    artists["output"] = draw_output(ax, col, top, s.output, theme=theme, gid="output")["texts"]
+    return col + max(out_w, text_width(ax, "output y", TITLE_FONT))
 
 
 def frame(

@@ -33,13 +33,8 @@ COLUMN_GAP = 1.2
 
 
 @dataclass(frozen=True)
-class EquationsData:
-    sliding: _grid.Sliding
-    shown: tuple[int, ...]  # which outputs get their equation, row-major numbers
-
-    @property
-    def count(self) -> int:
-        return len(self.sliding.placements)
+class EquationsData(_grid.Shown):
+    """The placements of the kernel; ``shown`` are the outputs that get their equation."""
 
 
 def compute(example: ConvLayer) -> EquationsData:

@@ -33,13 +33,8 @@ SPACE = 1.2
 
 
 @dataclass(frozen=True)
-class SlidingData:
-    sliding: _grid.Sliding
-    shown: tuple[int, ...]  # which placements get a panel, row-major numbers
-
-    @property
-    def count(self) -> int:
-        return len(self.sliding.placements)
+class SlidingData(_grid.Shown):
+    """The placements of the kernel; ``shown`` are those that get a panel."""
 
 
 def compute(example: ConvLayer) -> SlidingData:
@@ -65,8 +60,8 @@ def draw_conv_sliding(ax: Axes, data: SlidingData, *, theme: Theme) -> dict[str,
     """Draw the image, kernel, bias and output, then one panel per chosen placement."""
     s = data.sliding
     height, width = s.image.shape
-    kh, kw = s.kernel.shape
-    out_h, out_w = s.output.shape
+    kh = s.kernel.shape[0]
+    out_h = s.output.shape[0]
     top = _grid.TITLE_ROOM
     artists: dict[str, list] = {"titles": [], "panels": []}
     # First row: image x, kernel, bias b, output y.
@@ -78,23 +73,7 @@ def draw_conv_sliding(ax: Axes, data: SlidingData, *, theme: Theme) -> dict[str,
         ax, col, top, s.image, theme=theme, gid="image", names=_names("x", s.image.shape)
     )["texts"]
     col += width + SPACE
-    artists["titles"].append(
-        _grid.title(ax, col, top - 0.25, "kernel", theme=theme, gid="title-kernel")
-    )
-    artists["kernel"] = _grid.draw_kernel(ax, col, top, s.kernel, s.names, theme=theme)["texts"]
-    col += max(kw, _grid.text_width(ax, "kernel", _grid.TITLE_FONT)) + SPACE
-    artists["titles"].append(
-        _grid.title(ax, col, top - 0.25, "bias b", theme=theme, gid="title-bias")
-    )
-    artists["bias"] = [_grid.draw_bias(ax, col, top, s.bias, theme=theme)]
-    col += max(1, _grid.text_width(ax, "bias b", _grid.TITLE_FONT)) + SPACE
-    artists["titles"].append(
-        _grid.title(ax, col, top - 0.25, "output y", theme=theme, gid="title-output")
-    )
-    artists["output"] = _grid.draw_output(ax, col, top, s.output, theme=theme, gid="output")[
-        "texts"
-    ]
-    right = col + max(out_w, _grid.text_width(ax, "output y", _grid.TITLE_FONT))
+    right = _grid.draw_kernel_bias_output(ax, col, top, s, artists, space=SPACE, theme=theme)
     row = top + max(height, kh, out_h) + 0.55
     # One sentence on how often the kernel fits, and which placements are drawn.
     summary = _summary(data)

@@ -46,14 +46,10 @@ example = padding_example
 
 
 @dataclass(frozen=True)
-class PaddingData:
-    sliding: _grid.Sliding
-    shown: tuple[int, ...]  # the corner placement, then the centre one
-    valid_shape: tuple[int, int] | None  # the output without padding; None if it cannot fit
+class PaddingData(_grid.Shown):
+    """The placements over the padded image; ``shown`` are the corner one, then the centre."""
 
-    @property
-    def count(self) -> int:
-        return len(self.sliding.placements)
+    valid_shape: tuple[int, int] | None  # the output without padding; None if it cannot fit
 
 
 def compute(example: ConvLayer) -> PaddingData:
@@ -101,8 +97,8 @@ def draw_zero_padding(ax: Axes, data: PaddingData, *, theme: Theme) -> dict[str,
     """Draw the padded image, kernel, bias and output, then the corner and centre panels."""
     s = data.sliding
     rows, cols = s.padded.shape
-    kh, kw = s.kernel.shape
-    out_h, out_w = s.output.shape
+    kh = s.kernel.shape[0]
+    out_h = s.output.shape[0]
     top = _grid.TITLE_ROOM
     artists: dict[str, list] = {"titles": [], "panels": []}
     names = np.full(s.padded.shape, "", dtype=object)
@@ -118,23 +114,7 @@ def draw_zero_padding(ax: Axes, data: PaddingData, *, theme: Theme) -> dict[str,
         ax, col, top, s.padded, theme=theme, gid="padded", padding=s.is_padding, names=names
     )["texts"]
     col += max(cols, _grid.text_width(ax, heading, _grid.TITLE_FONT)) + SPACE
-    artists["titles"].append(
-        _grid.title(ax, col, top - 0.25, "kernel", theme=theme, gid="title-kernel")
-    )
-    artists["kernel"] = _grid.draw_kernel(ax, col, top, s.kernel, s.names, theme=theme)["texts"]
-    col += max(kw, _grid.text_width(ax, "kernel", _grid.TITLE_FONT)) + SPACE
-    artists["titles"].append(
-        _grid.title(ax, col, top - 0.25, "bias b", theme=theme, gid="title-bias")
-    )
-    artists["bias"] = [_grid.draw_bias(ax, col, top, s.bias, theme=theme)]
-    col += max(1, _grid.text_width(ax, "bias b", _grid.TITLE_FONT)) + SPACE
-    artists["titles"].append(
-        _grid.title(ax, col, top - 0.25, "output y", theme=theme, gid="title-output")
-    )
-    artists["output"] = _grid.draw_output(ax, col, top, s.output, theme=theme, gid="output")[
-        "texts"
-    ]
-    right = col + max(out_w, _grid.text_width(ax, "output y", _grid.TITLE_FONT))
+    right = _grid.draw_kernel_bias_output(ax, col, top, s, artists, space=SPACE, theme=theme)
     row = top + max(rows, kh, out_h) + 0.3
     # Why the zeros are there, in numbers, wrapped to the width of the first row.
     lines = _grid.wrap(ax, _summary(data), max(right, 8.0))
