@@ -9,7 +9,9 @@ are the example's outputs y, and ``Cᵀ y`` is checked against
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 from matplotlib.figure import Figure
@@ -26,28 +28,17 @@ TITLE = "A transposed convolution multiplies by the transposed matrix"
 GAP = 2.4
 
 
-def example(
-    *,
-    height: int = 3,
-    width: int = 3,
-    kernel: int = 2,
-    in_channels: int = 1,
-    out_channels: int = 1,
-    stride: int = 1,
-    padding: int | str = 0,
-    dilation: int = 1,
-    seed: int = 2,
-) -> ConvLayer:
+# The parameters are conv_example's own, not a copy of its list: wraps sets __wrapped__,
+# which inspect.signature (how the registry reads them) follows; assigned=() keeps this
+# function's own name and docstring.
+@functools.wraps(examples.conv_example, assigned=())
+def example(**params: Any) -> ConvLayer:
     """The small example (:func:`diagram_gen.examples.conv_example`) or the reader's own.
 
     Refuses ``padding='same'`` when it pads one side more than the other: a transposed
     convolution crops the same amount from both sides and cannot express it.
     """
-    layer = examples.conv_example(
-        height=height, width=width, kernel=kernel, in_channels=in_channels,
-        out_channels=out_channels, stride=stride, padding=padding, dilation=dilation,
-        seed=seed,
-    )  # fmt: skip
+    layer = examples.conv_example(**params)
     _symmetric_padding(layer)
     return layer
 
