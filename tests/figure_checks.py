@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import pytest
 from matplotlib.text import Text
+
+from diagram_gen import registry
 
 
 def assert_text_legible_unclipped_and_apart(fig) -> None:
@@ -23,3 +26,14 @@ def assert_text_legible_unclipped_and_apart(fig) -> None:
             overlap_w = min(a.x1, b.x1) - max(a.x0, b.x0)
             overlap_h = min(a.y1, b.y1) - max(a.y0, b.y0)
             assert overlap_w <= 1 or overlap_h <= 1, (first, second)
+
+
+def assert_refused_in_one_sentence(figure_id: str, overrides: dict, words) -> None:
+    """Computing ``figure_id`` with ``overrides`` raises ValueError in one sentence that
+    contains each of ``words`` (the parameter, the rule and the value given)."""
+    with pytest.raises(ValueError) as error:
+        registry.get(figure_id).data(overrides)
+    message = str(error.value)
+    assert message.count(". ") == 0 and message.endswith(".")
+    for word in words:
+        assert word in message, message
