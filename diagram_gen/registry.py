@@ -4,10 +4,13 @@ This table is the manifest that drives everything else: the CLI renders from it,
 Makefile asks it for one rule per figure (``diagram-gen make-rules``), and the site reads
 the caption and alt text it writes next to each figure.
 
-A figure's parameters are the keyword arguments of its ``example`` function in
-:mod:`diagram_gen.examples` (their defaults are the running example); ``compute`` turns
-them into arrays, ``draw`` turns arrays into a matplotlib figure or a Graphviz graph for a
-theme, and ``caption`` and ``alt`` describe the same arrays in words.
+A figure's parameters are the keyword arguments of its ``example`` function, and their
+defaults are its running example. The running examples the pages share (the small 3x3
+convolution, the 1D layer, the 9-to-4 layer, the volumes, DCGAN) live in
+:mod:`diagram_gen.examples`; a figure whose parameters are its own (a pooling window, a
+stack of layers) defines its ``example`` beside it. ``compute`` turns them into arrays,
+``draw`` turns arrays into a matplotlib figure or a Graphviz graph for a theme, and
+``caption`` and ``alt`` describe the same arrays in words.
 """
 
 from __future__ import annotations
