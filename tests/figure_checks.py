@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from matplotlib.text import Text
 
@@ -37,3 +39,18 @@ def assert_refused_in_one_sentence(figure_id: str, overrides: dict, words) -> No
     assert message.count(". ") == 0 and message.endswith(".")
     for word in words:
         assert word in message, message
+
+
+def token_rows(fig, prefix: str) -> list[str]:
+    """The rows of a written sum or equation with gids ``{prefix}-{row}-{col}-{token}``,
+    each row's tokens joined in column order, without spaces."""
+    pattern = re.compile(re.escape(prefix) + r"-(\d+)-(\d+)-(\d+)$")
+    found = []
+    for gid, text in {t.get_gid(): t for t in fig.findobj(Text) if t.get_gid()}.items():
+        match = pattern.match(gid)
+        if match:
+            found.append((tuple(int(g) for g in match.groups()), text.get_text()))
+    rows: dict[int, list] = {}
+    for (row, _col, _tok), text in sorted(found):
+        rows.setdefault(row, []).append(text)
+    return ["".join(rows[r]).replace(" ", "") for r in sorted(rows)]

@@ -13,7 +13,11 @@ import re
 
 import numpy as np
 import pytest
-from figure_checks import assert_refused_in_one_sentence, assert_text_legible_unclipped_and_apart
+from figure_checks import (
+    assert_refused_in_one_sentence,
+    assert_text_legible_unclipped_and_apart,
+    token_rows,
+)
 from matplotlib.colors import to_hex, to_rgba
 from matplotlib.patches import Rectangle
 from matplotlib.text import Text
@@ -79,21 +83,6 @@ def texts(fig) -> dict[str, Text]:
 
 def boxes(fig) -> dict[str, Rectangle]:
     return {p.get_gid(): p for p in fig.findobj(Rectangle) if p.get_gid()}
-
-
-def token_rows(fig, prefix: str) -> list[str]:
-    """The rows of a written sum or equation with gids ``{prefix}-{row}-{col}-{token}``,
-    each row's tokens joined in column order, without spaces."""
-    pattern = re.compile(re.escape(prefix) + r"-(\d+)-(\d+)-(\d+)$")
-    found = []
-    for gid, text in texts(fig).items():
-        match = pattern.match(gid)
-        if match:
-            found.append((tuple(int(g) for g in match.groups()), text.get_text()))
-    rows: dict[int, list] = {}
-    for (row, _col, _tok), text in sorted(found):
-        rows.setdefault(row, []).append(text)
-    return ["".join(rows[r]).replace(" ", "") for r in sorted(rows)]
 
 
 def chip_tokens(fig, prefix: str) -> list[tuple[str, str, Rectangle]]:

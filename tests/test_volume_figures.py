@@ -12,7 +12,11 @@ import re
 
 import numpy as np
 import pytest
-from figure_checks import assert_refused_in_one_sentence, assert_text_legible_unclipped_and_apart
+from figure_checks import (
+    assert_refused_in_one_sentence,
+    assert_text_legible_unclipped_and_apart,
+    token_rows,
+)
 from matplotlib.colors import to_hex, to_rgba
 from matplotlib.patches import Circle, FancyArrowPatch, Polygon, Rectangle
 from matplotlib.path import Path
@@ -91,20 +95,6 @@ def extent(polygon: Polygon) -> tuple[float, float, float, float]:
 
 def hex_of(artist) -> str:
     return to_hex(artist.get_facecolor())
-
-
-def token_rows(fig, prefix: str) -> list[str]:
-    """Rows of a written sum with gids ``{prefix}-{row}-{col}-{token}``, tokens joined."""
-    pattern = re.compile(re.escape(prefix) + r"-(\d+)-(\d+)-(\d+)$")
-    found = []
-    for gid, text in texts(fig).items():
-        match = pattern.match(gid)
-        if match:
-            found.append((tuple(int(g) for g in match.groups()), text.get_text()))
-    rows: dict[int, list] = {}
-    for (row, _col, _tok), text in sorted(found):
-        rows.setdefault(row, []).append(text)
-    return ["".join(rows[r]).replace(" ", "") for r in sorted(rows)]
 
 
 # ----------------------------------------------------------------------------------------
