@@ -17,30 +17,33 @@ VENV := .venv
 VENV_OK := $(VENV)/.installed
 PY := $(VENV)/bin/python
 DIAGRAM_GEN := $(PY) -m diagram_gen
-FIGURE_DIR := docs/generated/figures
-SITE_DATA := $(addprefix docs/generated/,numbers.json figures.json \
-	snippets/colour-legend.md snippets/code-shapes.md snippets/output-sizes.md \
-	snippets/dcgan-generator.md snippets/dcgan-discriminator.md)
-PACKAGE_SOURCES = $(wildcard diagram_gen/*.py diagram_gen/figures/*.py)
+GENERATED := docs/generated
+FIGURE_DIR := $(GENERATED)/figures
 RULES := build/figures.mk
-SITE_STAMP := site/.built  # inside site/, so that deleting site/ rebuilds it
+QUEUE := build/render-queue
+RENDERED := build/rendered.stamp
+SITE_STAMP := build/site.stamp
+DOCS_LIST := build/docs-files.txt
 HOST ?= 127.0.0.1
 PORT ?= 8000
 export NO_MKDOCS_2_WARNING := 1
 
-# What every figure goes through; the rest of a figure's sources come from its imports.
-ENGINE_SOURCES := $(addprefix diagram_gen/,export.py registry.py cli.py)
-DOCS_SOURCES = mkdocs.yml $(shell find docs docs_src hooks overrides -type f \
-	-not -path 'docs/generated/*' -not -name '*.pyc' 2>/dev/null)
-
 # Goals that must not create the virtual environment.
 LIGHT_GOALS := help clean distclean
 ifneq ($(filter-out $(LIGHT_GOALS),$(or $(MAKECMDGOALS),$(.DEFAULT_GOAL))),)
+# The list of page sources, rewritten only when a file appears or goes, so that deleting
+# a page rebuilds the site.
+DOCS_FILES := $(sort $(shell find docs docs_src hooks overrides -type f \
+	-not -path 'docs/generated/*' -not -name '*.pyc' 2>/dev/null))
+$(shell mkdir -p build && printf '%s\n' $(DOCS_FILES) > $(DOCS_LIST).new && \
+	{ cmp -s $(DOCS_LIST).new $(DOCS_LIST) && rm $(DOCS_LIST).new || mv $(DOCS_LIST).new $(DOCS_LIST); })
 include $(RULES)
+# What each output really depends on, written by its last render (diagram_gen/deps.py).
+# Read with eval, not include: make must not try to remake them before reading them.
+$(foreach d,$(wildcard $(FIGURE_DIR)/.deps/*.d),$(eval $(file < $(d))))
 endif
 
-.PHONY: help all figures site serve test lint format bench clean distclean constraints \
-	check-dot
+.PHONY: help all figures site serve test lint format bench clean distclean constraints FORCE
 
 help: ## list the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | \
@@ -50,8 +53,8 @@ help: ## list the targets
 all: site ## the same as `make site`
 
 $(VENV_OK): pyproject.toml constraints.txt
-	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Python 3.10 or newer is missing: install python3 and run make again." >&2; exit 1; }
-	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 10))' || { echo "Python 3.10 or newer is needed (found $$($(PYTHON) --version 2>&1)): install it and run make again." >&2; exit 1; }
+	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Python 3.11 or newer is missing: install python3 (3.11 or newer) and run make again." >&2; exit 1; }
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || { echo "Python 3.11 or newer is needed, but $(PYTHON) is $$($(PYTHON) --version 2>&1 | sed 's/^Python //'): install Python 3.11 or newer (or run make PYTHON=python3.11) and run make again." >&2; exit 1; }
 	@$(PYTHON) -c 'import venv, ensurepip' 2>/dev/null || { echo "Python's venv module is missing: install python3-venv and run make again." >&2; exit 1; }
 	@echo "Creating $(VENV) and installing the pinned packages (once)..."
 	$(PYTHON) -m venv $(VENV)
@@ -59,33 +62,46 @@ $(VENV_OK): pyproject.toml constraints.txt
 		2>&1 | sed '/WARNING: Location .* is ignored/d'  # noise from this machine's pip.conf
 	@touch $@
 
-check-dot:
-	@scripts/ensure-tool.sh dot graphviz Graphviz
-
-# The folder is a prerequisite so that a new figure module gets its rule.
-$(RULES): diagram_gen/registry.py diagram_gen/cli.py diagram_gen/figures | $(VENV_OK)
+# Which outputs exist and how each is made; read from the registry without importing it.
+$(RULES): diagram_gen/deps.py diagram_gen/registry.py $(wildcard diagram_gen/figures/*.py) \
+		| $(VENV_OK)
 	@mkdir -p $(@D)
-	$(DIAGRAM_GEN) make-rules --out $(FIGURE_DIR) > $@.$$$$.tmp && mv $@.$$$$.tmp $@
+	@$(PY) -m diagram_gen.deps rules $(FIGURE_DIR) $(GENERATED) $(QUEUE) > $@.$$$$.tmp && \
+		mv $@.$$$$.tmp $@
 
-figures: $(FIGURE_FILES) $(SITE_DATA) ## render every figure and the numbers the pages quote
+# The gallery's list of figures, in reading order.
+$(GENERATED)/figures.json: $(RULES)
+	@mkdir -p $(@D)
+	@$(PY) -m diagram_gen.deps figure-list > $@.$$$$.tmp && mv $@.$$$$.tmp $@
 
-$(FIGURE_FILES): | check-dot
+# Each stale output's rule (in $(RULES)) only queues its figure; this renders the queue in
+# one process that imports matplotlib once and renders in parallel (make's -j, or every
+# core).
+$(RENDERED): $(FIGURE_OUTPUTS) $(SITE_DATA) | $(VENV_OK)
+	@scripts/ensure-tool.sh dot graphviz Graphviz
+	@$(DIAGRAM_GEN) build --queue $(QUEUE) --out $(FIGURE_DIR) --site-data $(GENERATED)
+	@touch $@
 
-# The numbers, figure list and legend that the pages quote (diagram_gen/site_data.py).
-$(SITE_DATA) &: $(addprefix diagram_gen/,site_data.py site_files.py examples.py dcgan.py training.py) \
-		diagram_gen/layers.py diagram_gen/style.py benchmarks/data/cost-benchmark.json \
-		$(RULES) | $(VENV_OK)
-	$(DIAGRAM_GEN) site-data --out docs/generated
+figures: $(RENDERED) $(GENERATED)/figures.json ## render every figure and the numbers the pages quote
 
-# The notebooks run the package at build time, so any package change rebuilds the site.
-$(SITE_STAMP): $(FIGURE_FILES) $(SITE_DATA) $(DOCS_SOURCES) $(PACKAGE_SOURCES) | $(VENV_OK)
-	$(VENV)/bin/mkdocs build --strict --quiet
-	@mkdir -p $(@D) && touch $@
+# A missing site is rebuilt even when its sources are older than the stamp.
+ifeq ($(wildcard site/index.html),)
+$(SITE_STAMP): FORCE
+endif
+
+# Pages change when their sources, the figures' captions or the numbers change; a figure
+# whose image alone changed is copied into site/ without rebuilding the pages
+# (diagram_gen/site_build.py decides, from the content of what the pages read).
+$(SITE_STAMP): $(RENDERED) $(GENERATED)/figures.json mkdocs.yml $(DOCS_FILES) $(DOCS_LIST) \
+		$(wildcard diagram_gen/*.py diagram_gen/figures/*.py) | $(VENV_OK)
+	@$(PY) -m diagram_gen.site_build
+	@touch $@
 
 site: $(SITE_STAMP) ## build the website into site/ (the default goal)
 
-serve: figures ## serve the site with live reload on http://127.0.0.1:8000
-	$(VENV)/bin/mkdocs serve --strict --dev-addr $(HOST):$(PORT)
+serve: figures ## serve the site; editing a page, a figure module or a hook reloads it
+	DIAGRAM_GEN_SERVE=1 $(VENV)/bin/mkdocs serve --strict --dev-addr $(HOST):$(PORT) \
+		--watch diagram_gen --watch docs_src --watch hooks --watch overrides
 
 test: site lint ## run every test (layer math, figures, CLI, build) after building
 	$(PY) -m pytest
@@ -98,7 +114,8 @@ format: | $(VENV_OK) ## reformat the code with ruff
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
 
-bench: | $(VENV_OK) check-dot ## time the builds; measure three ways to convolve (commit the data)
+bench: | $(VENV_OK) ## time the builds; measure three ways to convolve (commit the data)
+	@scripts/ensure-tool.sh dot graphviz Graphviz
 	$(PY) benchmarks/bench.py
 	$(PY) benchmarks/cost.py
 

@@ -1,8 +1,8 @@
 """Every figure the project draws: id -> builder, parameters, caption and alt text.
 
 This table is the manifest that drives everything else: the CLI renders from it, the
-Makefile asks it for one rule per figure (``diagram-gen make-rules``), and the site reads
-the caption and alt text it writes next to each figure.
+Makefile's rules are read from it (:mod:`diagram_gen.deps`, without importing it), and the
+site reads the caption and alt text it writes next to each figure.
 
 A figure's parameters are the keyword arguments of its ``example`` function, and their
 defaults are its running example. The running examples the pages share (the small 3x3
@@ -15,7 +15,6 @@ stack of layers) defines its ``example`` beside it. ``compute`` turns them into 
 
 from __future__ import annotations
 
-import ast
 import importlib
 import inspect
 import json
@@ -129,44 +128,6 @@ def _collect() -> dict[str, FigureSpec]:
 
 
 FIGURES: dict[str, FigureSpec] = _collect()
-
-
-def dependencies(module: ModuleType) -> list[Path]:
-    """The package files ``module`` imports, directly or not (itself included).
-
-    Read from the source, so the Makefile can rebuild a figure exactly when a file it
-    uses changes: its own module, a shared drawing helper, the layer math.
-    """
-    package_root = Path(figures.__file__).resolve().parent.parent
-    seen: dict[str, Path] = {}
-    pending = [module.__name__]
-    while pending:
-        name = pending.pop()
-        if name in seen:
-            continue
-        path = _module_path(package_root, name)
-        if path is None:
-            continue
-        seen[name] = path
-        tree = ast.parse(path.read_text(encoding="utf-8"))
-        for node in ast.walk(tree):
-            if isinstance(node, ast.ImportFrom) and node.module:
-                pending.append(node.module)
-                pending += [f"{node.module}.{alias.name}" for alias in node.names]
-            elif isinstance(node, ast.Import):
-                pending += [alias.name for alias in node.names]
-    return sorted(seen.values())
-
-
-def _module_path(package_root: Path, name: str) -> Path | None:
-    if name != "diagram_gen" and not name.startswith("diagram_gen."):
-        return None
-    parts = name.split(".")[1:]
-    base = package_root.joinpath(*parts)
-    for candidate in (base.with_suffix(".py"), base / "__init__.py"):
-        if candidate.is_file():
-            return candidate
-    return None
 
 
 def get(figure_id: str) -> FigureSpec:

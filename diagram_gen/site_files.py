@@ -16,7 +16,7 @@ from pathlib import Path
 
 import numpy as np
 
-from diagram_gen import dcgan, examples, export, layers, registry, site_data
+from diagram_gen import dcgan, examples, export, layers, site_data
 from diagram_gen.style import (
     BLUE,
     DARK,
@@ -121,16 +121,8 @@ def output_sizes_markdown() -> str:
 
 def site_files() -> dict[str, bytes]:
     """Relative path -> bytes of every file this module writes."""
-    manifest = [
-        {"id": spec.id, "title": spec.title, "files": {
-            theme: {fmt: export.file_name(spec.id, theme, fmt) for fmt in export.FORMATS}
-            for theme in ("light", "dark")
-        }}
-        for spec in registry.FIGURES.values()
-    ]  # fmt: skip
     return {
         "numbers.json": _json(site_data.numbers()),
-        "figures.json": _json(manifest),
         "snippets/colour-legend.md": legend_markdown().encode(),
         "snippets/code-shapes.md": code_shapes_markdown().encode(),
         "snippets/output-sizes.md": output_sizes_markdown().encode(),

@@ -14,14 +14,23 @@ Math written as ``$...$`` or ``$$...$$`` (pymdownx.arithmatex, generic mode) bec
 MathML here, at build time: no script and no font is loaded from anywhere. The scripts
 that mkdocs-jupyter's template loads from CDNs (MathJax, mermaid) are removed.
 Anything missing (a figure that was not built, an unknown number) fails the build.
+
+Notebooks are executed by mkdocs-jupyter, whose cache is keyed by the notebook's own
+content; :func:`on_config` adds the package files the notebook imports to that key (as
+the cache folder's name), so a notebook runs again exactly when it or its code changed.
+Under ``make serve`` (``DIAGRAM_GEN_SERVE`` set) every rebuild first runs ``make
+figures``, so that editing a figure module re-renders that figure before the reload.
 """
 
 from __future__ import annotations
 
+import hashlib
 import html
 import json
+import os
 import posixpath
 import re
+import subprocess
 from pathlib import Path
 
 from latex2mathml.converter import convert as tex_to_mathml
@@ -42,6 +51,34 @@ NOTEBOOK_MATHJAX = re.compile(r"<!-- Load mathjax -->.*?<!-- End of mathjax conf
                               re.S)  # fmt: skip
 CDN_MODULE_SCRIPT = re.compile(r'<script type="module">(?:(?!</script>).)*?https://cdn'
                                r"(?:(?!</script>).)*</script>", re.S)  # fmt: skip
+
+
+def on_config(config):
+    """Key the notebook cache by the package code the notebooks import."""
+    from diagram_gen import deps
+
+    plugin = config.plugins.get("mkdocs-jupyter")
+    if plugin is None or not plugin.config.get("cache"):
+        return config
+    docs_dir = Path(config["docs_dir"])
+    hasher = hashlib.sha256()
+    for path in deps.notebook_dependencies(sorted(docs_dir.rglob("*.ipynb"))):
+        hasher.update(path.read_bytes())
+    hasher.update((deps.ROOT / "constraints.txt").read_bytes())
+    folder = Path(plugin.config["cache_dir"]) / hasher.hexdigest()[:16]
+    plugin.config["cache_dir"] = str(folder)
+    return config
+
+
+def on_pre_build(config):
+    """Under ``make serve``: bring the figures up to date before each rebuild."""
+    if not os.environ.get("DIAGRAM_GEN_SERVE"):
+        return
+    root = Path(config["config_file_path"]).parent
+    command = ["make", "--no-print-directory", "-s", "figures"]
+    result = subprocess.run(command, cwd=root, capture_output=True, text=True, check=False)
+    if result.returncode != 0:
+        raise PluginError(f"make figures failed: {result.stderr.strip()}")
 
 
 def _read_json(docs_dir: Path, relative: str, page_name: str) -> object:

@@ -1,0 +1,289 @@
+"""What each build output depends on, read from the source: imports and data files.
+
+This module imports nothing heavy (only :mod:`ast`), so ``make`` can ask it for the rules
+in a few milliseconds. Two things use it:
+
+- ``python -m diagram_gen.deps rules`` prints ``build/figures.mk``: the outputs of every
+  registered figure and of the site data, read from ``registry.ORDER`` and each figure
+  module's ``FIGURE_ID`` without importing them;
+- every render writes a dependency file (as a compiler writes ``.d`` files) listing the
+  package files the output's code really imports, directly or not, and the data files
+  they declare (``DATA_FILES``). A figure module that starts importing another helper
+  therefore depends on it from its next render on, without a list anyone maintains.
+
+The registry imports every figure module at run time (``pkgutil``), which the source of
+``registry.py`` does not show as imports; so code that imports the registry depends on
+every figure module too.
+"""
+
+from __future__ import annotations
+
+import ast
+import json
+import sys
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+PACKAGE = "diagram_gen"
+ROOT = Path(__file__).resolve().parent.parent
+PACKAGE_DIR = ROOT / PACKAGE
+FIGURES_DIR = PACKAGE_DIR / "figures"
+#: Files every render goes through, whatever the figure imports.
+ENGINE = ("registry", "export", "render", "cli", "style", "params")
+THEMES = ("light", "dark")
+FORMATS = ("svg", "pdf", "png")
+#: What ``diagram-gen site-data`` writes, relative to its output folder.
+SITE_DATA_FILES = (
+    "numbers.json",
+    "snippets/colour-legend.md",
+    "snippets/code-shapes.md",
+    "snippets/output-sizes.md",
+    "snippets/dcgan-generator.md",
+    "snippets/dcgan-discriminator.md",
+)
+SITE_DATA_TASK = "site-data"
+#: Dependency files live beside the outputs, in a folder MkDocs ignores (a dot folder).
+DEPS_FOLDER = ".deps"
+
+
+def module_path(name: str) -> Path | None:
+    """The file of package module ``name``, or None for anything outside the package."""
+    if name != PACKAGE and not name.startswith(PACKAGE + "."):
+        return None
+    base = PACKAGE_DIR.joinpath(*name.split(".")[1:])
+    for candidate in (base.with_suffix(".py"), base / "__init__.py"):
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def _parse(path: Path) -> ast.Module:
+    return ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+
+
+def figure_module_names() -> list[str]:
+    """Every public module of ``diagram_gen/figures`` (as the registry discovers them)."""
+    return sorted(
+        f"{PACKAGE}.figures.{path.stem}"
+        for path in FIGURES_DIR.glob("*.py")
+        if not path.stem.startswith("_")
+    )
+
+
+def _imports(tree: ast.Module, name: str) -> list[str]:
+    """Every module an import statement anywhere in ``tree`` may bring in."""
+    found: list[str] = []
+    package = name if name.endswith("__init__") else name.rpartition(".")[0]
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:  # a relative import
+                parts = package.split(".")
+                base = ".".join(parts[: len(parts) - node.level + 1] + ([base] if base else []))
+            found.append(base)
+            found += [f"{base}.{alias.name}" for alias in node.names]
+        elif isinstance(node, ast.Import):
+            found += [alias.name for alias in node.names]
+    return found
+
+
+def _literal(tree: ast.Module, variable: str) -> object | None:
+    """The value of a module-level ``variable = <literal>``, or None."""
+    for node in tree.body:
+        targets = node.targets if isinstance(node, ast.Assign) else []
+        if isinstance(node, ast.AnnAssign):
+            targets = [node.target]
+        if any(isinstance(t, ast.Name) and t.id == variable for t in targets):
+            try:
+                return ast.literal_eval(node.value)
+            except ValueError:
+                return _resolve_names(tree, node.value)
+    return None
+
+
+def _resolve_names(tree: ast.Module, value: ast.expr) -> object | None:
+    """A tuple of module-level string constants, e.g. ``DATA_FILES = (DEFAULT_PATH,)``."""
+    if not isinstance(value, ast.Tuple | ast.List):
+        return None
+    items = []
+    for element in value.elts:
+        if isinstance(element, ast.Name):
+            item = _literal(tree, element.id)
+        elif isinstance(element, ast.Constant):
+            item = element.value
+        else:
+            return None
+        if not isinstance(item, str):
+            return None
+        items.append(item)
+    return tuple(items)
+
+
+def closure(
+    names: Iterable[str], *, every_figure: bool = True
+) -> tuple[list[Path], list[Path]]:
+    """The package files that modules ``names`` import, directly or not, themselves
+    included, and the data files those modules declare in ``DATA_FILES``.
+
+    With ``every_figure`` false, the registry's run-time import of every figure module is
+    left out: a figure's render goes through the registry but uses no other figure.
+    """
+    seen: dict[str, Path] = {}
+    data: set[Path] = set()
+    pending = list(names)
+    while pending:
+        name = pending.pop()
+        if name in seen:
+            continue
+        path = module_path(name)
+        if path is None:
+            continue
+        seen[name] = path
+        tree = _parse(path)
+        pending += _imports(tree, name)
+        if every_figure and name == f"{PACKAGE}.registry":  # imports them at run time
+            pending += figure_module_names()
+        declared = _literal(tree, "DATA_FILES") or ()
+        data.update(ROOT / item for item in declared if isinstance(item, str))
+    return sorted(set(seen.values())), sorted(data)
+
+
+def engine_modules() -> list[str]:
+    return [f"{PACKAGE}.{name}" for name in ENGINE if module_path(f"{PACKAGE}.{name}")]
+
+
+def figure_ids() -> dict[str, str]:
+    """Figure id -> module name, in the registry's reading order, without importing."""
+    registry = _parse(PACKAGE_DIR / "registry.py")
+    order = _literal(registry, "ORDER")
+    if not isinstance(order, tuple):
+        raise RuntimeError("diagram_gen/registry.py has no literal ORDER tuple.")
+    modules = {}
+    for name in figure_module_names():
+        figure_id = _literal(_parse(module_path(name)), "FIGURE_ID")
+        if isinstance(figure_id, str):
+            modules[figure_id] = name
+    return {figure_id: modules[figure_id] for figure_id in order if figure_id in modules}
+
+
+def figure_outputs(figure_id: str, out: str) -> list[str]:
+    """Every file one render of a figure writes into ``out``, its JSON last."""
+    files = [f"{out}/{figure_id}-{theme}.{fmt}" for theme in THEMES for fmt in FORMATS]
+    return files + [f"{out}/{figure_id}.json"]
+
+
+def deps_file(out: str | Path, task: str) -> Path:
+    return Path(out) / DEPS_FOLDER / f"{task}.d"
+
+
+def task_dependencies(task: str) -> list[Path]:
+    """The files one build task reads: a figure, or the site data (:data:`SITE_DATA_TASK`).
+
+    A figure depends on its module's import closure, the engine every render goes
+    through, and declared data files; the site data depends on what ``site_files``
+    imports, which includes the registry and so every figure module.
+    """
+    if task == SITE_DATA_TASK:
+        sources, data = closure([f"{PACKAGE}.site_files", f"{PACKAGE}.cli"])
+    else:
+        sources, data = closure([figure_ids()[task], *engine_modules()], every_figure=False)
+    return sorted(set(sources) | set(data))
+
+
+def make_dependency_line(targets: Sequence[str], sources: Iterable[Path]) -> str:
+    """``targets: sources`` with paths relative to the project root, as make reads them.
+
+    Each source also gets an empty rule of its own (as ``gcc -MP`` writes), so that a
+    source that is deleted or renamed makes the targets stale instead of stopping make.
+    """
+    relative = [_relative(path) for path in sources]
+    lines = [f"{' '.join(targets)}: {' '.join(relative)}"]
+    lines += [f"{path}:" for path in relative]
+    return "\n".join(lines) + "\n"
+
+
+def notebook_dependencies(notebooks: Iterable[Path]) -> list[Path]:
+    """The package files that the code cells of ``notebooks`` import, directly or not."""
+    names: list[str] = []
+    for notebook in notebooks:
+        cells = json.loads(notebook.read_text(encoding="utf-8")).get("cells", [])
+        for cell in cells:
+            if cell.get("cell_type") != "code":
+                continue
+            source = "".join(cell.get("source", ""))
+            # IPython magics and shell escapes are not Python.
+            magic = ("%", "!")
+            lines = [line for line in source.splitlines() if not line.lstrip().startswith(magic)]
+            try:
+                tree = ast.parse("\n".join(lines))
+            except SyntaxError:
+                continue
+            names += _imports(tree, "__main__")
+    sources, data = closure(names)
+    return sorted(set(sources) | set(data))
+
+
+def _relative(path: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(ROOT))
+    except ValueError:
+        return str(path)
+
+
+def make_rules(out: str, site_out: str, queue: str) -> str:
+    """``build/figures.mk``: each task's output group, with a recipe that only queues it.
+
+    The recipe writes the task's name to ``queue`` and deletes the task's dependency file,
+    a member of the group; one renderer process then renders everything queued
+    (``diagram-gen build``), importing matplotlib once, and writes the dependency file
+    last. The deleted member tells make that the group changed (so the render runs), and
+    a task that failed stays out of date: its dependency file is missing.
+    """
+    lines = [
+        "# Generated by `python -m diagram_gen.deps rules` from the figure registry; do not"
+        " edit.",
+        f"FIGURE_IDS := {' '.join(figure_ids())}",
+        "FIGURE_OUTPUTS :=",
+    ]
+    groups = {task: figure_outputs(task, out) for task in figure_ids()}
+    groups[SITE_DATA_TASK] = [f"{site_out}/{name}" for name in SITE_DATA_FILES]
+    for task, targets in groups.items():
+        deps = _relative(deps_file(out, task))
+        variable = "SITE_DATA :=" if task == SITE_DATA_TASK else "FIGURE_OUTPUTS +="
+        lines += [
+            "",
+            f"{variable} {' '.join(targets)} {deps}",
+            f"{' '.join(targets)} {deps} &: | $(VENV_OK)",
+            f"\t@echo {task} >> {queue} && rm -f {deps}",
+        ]
+    return "\n".join(lines) + "\n"
+
+
+def figure_list() -> str:
+    """``figures.json``: the figures in reading order and their files, for the gallery."""
+    manifest = [
+        {"id": figure_id, "files": {
+            theme: {fmt: f"{figure_id}-{theme}.{fmt}" for fmt in FORMATS} for theme in THEMES
+        }}
+        for figure_id in figure_ids()
+    ]  # fmt: skip
+    return json.dumps(manifest, indent=2, sort_keys=True) + "\n"
+
+
+USAGE = """usage: python -m diagram_gen.deps rules FIGURE_DIR SITE_DATA_DIR QUEUE
+       python -m diagram_gen.deps figure-list"""
+
+
+def main(argv: Sequence[str]) -> int:
+    if len(argv) == 4 and argv[0] == "rules":
+        sys.stdout.write(make_rules(argv[1], argv[2], argv[3]))
+        return 0
+    if argv == ["figure-list"]:
+        sys.stdout.write(figure_list())
+        return 0
+    print(USAGE, file=sys.stderr)
+    return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
