@@ -180,11 +180,12 @@ def task_dependencies(task: str) -> list[Path]:
     """The files one build task reads: a figure, or the site data (:data:`SITE_DATA_TASK`).
 
     A figure depends on its module's import closure, the engine every render goes
-    through, and declared data files; the site data depends on what ``site_files``
-    imports, which includes the registry and so every figure module.
+    through, and declared data files; the site data on what ``site_files`` imports (the
+    figure modules it reads numbers from among them) and the writer.
     """
     if task == SITE_DATA_TASK:
-        sources, data = closure([f"{PACKAGE}.site_files", f"{PACKAGE}.cli"])
+        names = [f"{PACKAGE}.site_files", f"{PACKAGE}.render", f"{PACKAGE}.export"]
+        sources, data = closure(names, every_figure=False)
     else:
         sources, data = closure([figure_ids()[task], *engine_modules()], every_figure=False)
     return sorted(set(sources) | set(data))
