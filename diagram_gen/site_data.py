@@ -433,9 +433,9 @@ def _pooling() -> dict[str, str]:
         if (a + b).max() != a.max() + b.max()
     )  # fmt: skip
     return {
-        "pool.a": spoken_list(a),
-        "pool.b": spoken_list(b),
-        "pool.sum": spoken_list(a + b),
+        "pool.a": ", ".join(fmt(v) for v in a),
+        "pool.b": ", ".join(fmt(v) for v in b),
+        "pool.sum": ", ".join(fmt(v) for v in a + b),
         "pool.max_a": fmt(a.max()),
         "pool.max_b": fmt(b.max()),
         "pool.max_sum": fmt((a + b).max()),
