@@ -8,9 +8,11 @@ arrays of the right shape, not from the output-size formula alone.
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 
-from diagram_gen import examples, layers, training
+from diagram_gen import conventions, dcgan, examples, layers, training
 from diagram_gen.examples import format_number as fmt
 
 #: Page-friendly keys for the weights α, β, γ, δ.
@@ -86,6 +88,40 @@ def _small() -> dict[str, str]:
     return values
 
 
+def flatten_example() -> dict[str, object]:
+    """A 2-channel 2x3 input flattened channels first (PyTorch) and channels last (Keras).
+
+    The entries are numbered 1, 2, ... in channels-first order; the channels-last vector
+    lists the same entries in another order, and a dense layer reading it needs its
+    weight matrix's columns permuted the same way (checked on random numbers).
+    """
+    c, h, w = 2, 2, 3
+    x = np.arange(1, c * h * w + 1, dtype=float).reshape(c, h, w)
+    perm = conventions.flatten_permutation(c, h, w)
+    hwc = x.transpose(1, 2, 0).ravel()
+    rng = np.random.default_rng(3)
+    weights = rng.normal(size=(4, x.size))
+    values = rng.normal(size=x.shape)
+    difference = np.abs(
+        weights @ values.ravel() - weights[:, perm] @ values.transpose(1, 2, 0).ravel()
+    )
+    return {"shape": (c, h, w), "chw": x.ravel(), "hwc": hwc, "perm": perm,
+            "difference": float(difference.max())}  # fmt: skip
+
+
+def _flatten() -> dict[str, str]:
+    ex = flatten_example()
+    c, h, w = ex["shape"]
+    return {
+        "flatten.shape": shape_text(ex["shape"]),
+        "flatten.channels": count(c),
+        "flatten.chw": ", ".join(fmt(v) for v in ex["chw"]),
+        "flatten.hwc": ", ".join(fmt(v) for v in ex["hwc"]),
+        "flatten.columns": ", ".join(str(int(j) + 1) for j in ex["perm"]),
+        "flatten.difference": scientific(ex["difference"]),
+    }
+
+
 def _fully_connected() -> dict[str, str]:
     layer = examples.fully_connected()
     n_out, n_in = layer.weights.shape
@@ -131,15 +167,15 @@ def _volume(prefix: str, spec: dict[str, int]) -> dict[str, str]:
     w = np.zeros((m, c, k, k))
     out = layers.conv(x, w, np.zeros(m))  # the real layer gives the output shape
     per_kernel = c * k * k
-    return {
-        f"{prefix}.input": f"{n}x{n}x{c}",
-        f"{prefix}.field": f"{k}x{k}x{c}",
+    return {  # shapes channels first, C x H x W, as everywhere on the site
+        f"{prefix}.input": shape_text(x.shape),
+        f"{prefix}.field": shape_text(w.shape[1:]),
         f"{prefix}.kernels": count(m),
         f"{prefix}.channels": count(c),
         f"{prefix}.kernel_weights": count(per_kernel),
         f"{prefix}.kernel_params": count(per_kernel + 1),
         f"{prefix}.layer_params": count(m * (per_kernel + 1)),
-        f"{prefix}.output": f"{out.shape[1]}x{out.shape[2]}x{out.shape[0]}",
+        f"{prefix}.output": shape_text(out.shape),
         f"{prefix}.neurons": count(out.size),
         f"{prefix}.fc_params": count(x.size * out.size + out.size),
     }
@@ -209,6 +245,81 @@ def output_size_rows() -> list[dict[str, object]]:
     return rows
 
 
+def _receptive_field() -> dict[str, str]:
+    """The receptive fields the growth figure draws, and the rule that predicts them."""
+    from diagram_gen.figures import receptive_field_growth as growth
+
+    data = growth.compute(growth.example())
+    values = {"rf.kernel": count(data.kernel)}
+    for stack in data.stacks:
+        drawn = [stack.field(row) for row in range(1, stack.depth + 1)]
+        rule = conventions.receptive_fields([data.kernel] * stack.depth, list(stack.strides))
+        if drawn != rule:
+            raise RuntimeError(f"the figure draws fields {drawn}, the rule gives {rule}.")
+        values[f"rf.{stack.key}_fields"] = spoken_list(drawn)
+        values[f"rf.{stack.key}_strides"] = spoken_list(stack.strides)
+    # The same three 3-tap layers with dilation 1, 2 and 4 (no stride): WaveNet's growth.
+    dilations = (1, 2, 4)
+    values["rf.dilations"] = spoken_list(dilations)
+    values["rf.dilated_fields"] = spoken_list(
+        conventions.receptive_fields([data.kernel] * 3, [1] * 3, dilations)
+    )
+    return values
+
+
+#: TensorFlow's SAME against PyTorch's padding=k//2: one worked case (n, k, stride).
+SAME_CASE = (224, 3, 2)
+
+
+def same_padding_case() -> dict[str, object]:
+    """Both layers on the same input: output sizes, zeros on each side, window starts."""
+    n, k, s = SAME_CASE
+    tf_out, before, after = conventions.tf_same_padding(n, k, s)
+    torch_out = layers.conv(np.zeros((1, n)), np.zeros((1, 1, k)), stride=s,
+                            padding=k // 2).shape[-1]  # fmt: skip
+    tf_starts = conventions.window_starts(tf_out, s, before)
+    torch_starts = conventions.window_starts(torch_out, s, k // 2)
+    # An even kernel at stride 1: TensorFlow's SAME and PyTorch's padding="same" agree.
+    even = 4
+    _, even_before, even_after = conventions.tf_same_padding(n, even, 1)
+    rng = np.random.default_rng(5)
+    x, w = rng.normal(size=(1, 9)), rng.normal(size=(1, 1, even))
+    agree = np.abs(conventions.conv_tf_same(x, w) - layers.conv(x, w, padding="same")).max()
+    return {"n": n, "k": k, "s": s, "tf_out": tf_out, "before": before, "after": after,
+            "torch_out": torch_out, "torch_pad": k // 2, "tf_starts": tf_starts,
+            "torch_starts": torch_starts, "even": even, "even_before": even_before,
+            "even_after": even_after, "even_difference": float(agree)}  # fmt: skip
+
+
+def _same_padding() -> dict[str, str]:
+    case = same_padding_case()
+    k = case["k"]
+
+    def covers(start: int) -> str:  # 1-based pixels, "0" for a padding zero
+        n = case["n"]
+        return ", ".join(str(i + 1) if 0 <= i < n else "0" for i in range(start, start + k))
+
+    return {
+        "same.n": count(case["n"]),
+        "same.k": count(k),
+        "same.s": count(case["s"]),
+        "same.tf_out": count(case["tf_out"]),
+        "same.tf_before": count(case["before"]),
+        "same.tf_after": count(case["after"]),
+        "same.torch_pad": count(case["torch_pad"]),
+        "same.torch_out": count(case["torch_out"]),
+        "same.tf_first": covers(int(case["tf_starts"][0])),
+        "same.torch_first": covers(int(case["torch_starts"][0])),
+        "same.tf_last": covers(int(case["tf_starts"][-1])),
+        "same.torch_last": covers(int(case["torch_starts"][-1])),
+        "same.shift": count(int((case["tf_starts"] - case["torch_starts"])[0])),
+        "same.even_k": count(case["even"]),
+        "same.even_before": count(case["even_before"]),
+        "same.even_after": count(case["even_after"]),
+        "same.even_difference": scientific(case["even_difference"]),
+    }
+
+
 def _transposed() -> dict[str, str]:
     """Why output_padding exists: two input sizes that a stride-2 layer maps to one size."""
     k, s, p = 3, 2, 1
@@ -224,6 +335,113 @@ def _transposed() -> dict[str, str]:
         "transposed.both_to": count(3),
         "transposed.plain": count(plain),
         "transposed.padded": count(padded),
+    }
+
+
+#: Layers of the PyTorch DCGAN example followed by BatchNorm (1-based), and its bias choice:
+#: every convolution there has ``bias=False``.
+DCGAN_BATCHNORM = {"generator": (1, 2, 3, 4), "discriminator": (2, 3, 4)}
+#: The paper's figure 1 (Radford et al., 2016): the code projected to 1024 maps of 4x4,
+#: then four fractionally-strided convolutions to the image.
+DCGAN_PAPER_PROJECTION = (1024, 4, 4)
+DCGAN_PAPER_TRANSPOSED_LAYERS = 4
+
+
+def dcgan_reference_parameters(rows, batchnorm: tuple[int, ...]) -> int:
+    """Trainable numbers as the PyTorch example has them: no biases, BatchNorm's 2 per map."""
+    weights = sum(row.weights for row in rows)
+    norm = sum(2 * rows[number - 1].output_shape[0] for number in batchnorm)
+    return weights + norm
+
+
+def _dcgan() -> dict[str, str]:
+    values = {}
+    for name, rows in (("generator", dcgan.generator_shapes()),
+                       ("discriminator", dcgan.discriminator_shapes())):  # fmt: skip
+        values[f"dcgan.{name}_table_total"] = count(dcgan.total_parameters(rows))
+        values[f"dcgan.{name}_reference_total"] = count(
+            dcgan_reference_parameters(rows, DCGAN_BATCHNORM[name])
+        )
+        values[f"dcgan.{name}_biases"] = count(sum(row.biases for row in rows))
+    last = dcgan.discriminator_shapes()[-1]
+    values["dcgan.last_stride"] = count(last.stride)
+    values["dcgan.last_padding"] = count(last.padding)
+    values["dcgan.last_in"] = shape_text(last.input_shape)
+    values["dcgan.strided_layers"] = count(sum(r.stride == 2 for r in dcgan.discriminator_shapes()))
+    values["dcgan.image"] = shape_text(dcgan.generator_shapes()[-1].output_shape)
+    values["dcgan.paper_projection"] = shape_text(DCGAN_PAPER_PROJECTION)
+    values["dcgan.paper_transposed_layers"] = count(DCGAN_PAPER_TRANSPOSED_LAYERS)
+    first = dcgan.generator_shapes()[0]
+    values["dcgan.code"] = shape_text(first.input_shape)
+    values["dcgan.first_out"] = shape_text(first.output_shape)
+    values["dcgan.widths"] = "-".join(str(r.output_shape[0]) for r in dcgan.generator_shapes()[:-1])
+    return values
+
+
+def overlap_counts(k: int, stride: int, padding: int, n: int = 6) -> np.ndarray:
+    """How many input values a transposed convolution adds into each output value.
+
+    A transposed convolution of an ``n`` x ``n`` input of ones with a kernel of ones:
+    every contribution is 1, so each output counts its contributions.
+    """
+    return layers.conv_transpose(np.ones((1, n, n)), np.ones((1, 1, k, k)), stride=stride,
+                                 padding=padding)[0].astype(int)  # fmt: skip
+
+
+def resize_conv_counts(k: int, stride: int, n: int = 6) -> np.ndarray:
+    """Kernel taps that read the image at each output of resize-then-convolve.
+
+    Nearest-neighbour resizing by ``stride`` and a same-padded ``k`` x ``k`` convolution
+    (a kernel of ones over an image of ones): every output away from the border reads k²
+    image values, however the stride and the kernel compare.
+    """
+    big = np.kron(np.ones((n, n)), np.ones((stride, stride)))[np.newaxis]
+    return layers.conv(big, np.ones((1, 1, k, k)), padding="same")[0].astype(int)
+
+
+def _checkerboard() -> dict[str, str]:
+    """The uneven overlap of the upsampling figure, in its interior and after the fix."""
+    from diagram_gen.figures import transposed_upsample as upsample
+
+    figure = upsample.compute(upsample.example())
+    k, s = figure.kernel.shape[0], figure.stride
+    interior = overlap_counts(k, s, 0)[k:-k, k:-k]
+    _, even_k, even_s, even_p = examples.DCGAN_GENERATOR[1]  # a DCGAN upsampling layer
+    even = overlap_counts(even_k, even_s, even_p)[1:-1, 1:-1]
+    resized = resize_conv_counts(k, s)[1:-1, 1:-1]
+    return {
+        "checker.k": count(k),
+        "checker.s": count(s),
+        "checker.figure_counts": spoken_list(np.unique(figure.counts)),
+        "checker.interior_counts": spoken_list(np.unique(interior)),
+        "checker.interior_ratio": count(interior.max() // interior.min()),
+        "checker.even_k": count(even_k),
+        "checker.even_s": count(even_s),
+        "checker.even_counts": spoken_list(np.unique(even)),
+        "checker.resize_counts": spoken_list(np.unique(resized)),
+    }
+
+
+def _pooling() -> dict[str, str]:
+    """Max pooling is not linear: two windows of the pooling figure's input, added."""
+    from diagram_gen.figures import pooling
+
+    image = pooling.compute(pooling.example()).image
+    windows = [image[r : r + 2, c : c + 2].ravel() for r in (0, 2) for c in (0, 2)]
+    a, b = next(
+        (a, b) for i, a in enumerate(windows) for b in windows[i + 1 :]
+        if (a + b).max() != a.max() + b.max()
+    )  # fmt: skip
+    return {
+        "pool.a": ", ".join(fmt(v) for v in a),
+        "pool.b": ", ".join(fmt(v) for v in b),
+        "pool.sum": ", ".join(fmt(v) for v in a + b),
+        "pool.max_a": fmt(a.max()),
+        "pool.max_b": fmt(b.max()),
+        "pool.max_sum": fmt((a + b).max()),
+        "pool.sum_of_max": fmt(a.max() + b.max()),
+        "pool.mean_sum": fmt((a + b).mean()),
+        "pool.sum_of_mean": fmt(a.mean() + b.mean()),
     }
 
 
@@ -265,6 +483,36 @@ def _other_way() -> dict[str, str]:
     }
 
 
+def unet_sizes(n: int = 572, depth: int = 4) -> list[int]:
+    """Side lengths through U-Net (Ronneberger et al., 2015), computed by the layer math.
+
+    Each level runs two unpadded 3x3 convolutions; going down, a 2x2 max pooling with
+    stride 2 halves the map; going up, a 2x2 transposed convolution with stride 2 doubles
+    it. Returns the side after every step, input first and output last.
+    """
+    sizes = [n]
+
+    def two_convs() -> None:
+        for _ in range(2):
+            sizes.append(layers.conv_output_size(sizes[-1], 3))
+
+    for _ in range(depth):
+        two_convs()
+        sizes.append(layers.pool(np.zeros((1, sizes[-1], sizes[-1])), "max", kernel=2,
+                                 stride=2).shape[-1])  # fmt: skip
+    two_convs()
+    for _ in range(depth):
+        sizes.append(layers.conv_transpose_output_size(sizes[-1], 2, 2))
+        two_convs()
+    return sizes
+
+
+def _unet() -> dict[str, str]:
+    sizes = unet_sizes()
+    return {"unet.input": count(sizes[0]), "unet.output": count(sizes[-1]),
+            "unet.bottom": count(min(sizes))}  # fmt: skip
+
+
 def binary_size(n_bytes: float) -> str:
     """``134217728`` -> ``128 MiB``."""
     for unit in ("bytes", "KiB", "MiB", "GiB", "TiB", "PiB"):
@@ -279,15 +527,16 @@ COST_SIDE = 64
 
 
 def _cost() -> dict[str, str]:
-    """Counts for one channel in and out, a 3x3 kernel and same padding, side COST_SIDE.
+    """Counts for one channel in and out, a 3x3 kernel and no padding, side COST_SIDE.
+
+    No padding, as the ``param-count`` figure under the page's table counts.
 
     The counts are read off the layers' structure at this size: the convolution's matrix
     index gives its trainable entries; the dense and locally connected layers have one
     weight per input-output pair and per structural non-zero respectively.
     """
     n = COST_SIDE
-    index = layers.conv_matrix_index((1, 1, 3, 3), (1, n, n), padding="same",
-                                     max_entries=n**4)  # fmt: skip
+    index = layers.conv_matrix_index((1, 1, 3, 3), (1, n, n), max_entries=n**4)
     outputs, inputs = index.shape
     taps = int((index >= 0).sum())
     return {
@@ -302,6 +551,37 @@ def _cost() -> dict[str, str]:
     }
 
 
+#: A real layer: VGG-16's second convolution (Simonyan and Zisserman, 2015), 64 channels in
+#: and out, 3x3, stride 1, padding 1, on a 224x224 image; and the batch quoted with it.
+REAL_LAYER = {"c_in": 64, "c_out": 64, "k": 3, "side": 224, "padding": 1}
+REAL_BATCH = 32
+#: Bytes of one float32, the usual training precision.
+FLOAT32 = np.dtype(np.float32).itemsize
+
+
+def _real_layer() -> dict[str, str]:
+    """MACs, FLOPs, parameters and activation memory of one real layer."""
+    spec = REAL_LAYER
+    cost = conventions.layer_cost(spec["c_in"], spec["c_out"], spec["k"], spec["side"],
+                                  spec["side"], padding=spec["padding"])  # fmt: skip
+    return {
+        "real.c_in": count(spec["c_in"]),
+        "real.c_out": count(spec["c_out"]),
+        "real.k": count(spec["k"]),
+        "real.side": count(spec["side"]),
+        "real.out": f"{spec['c_out']}x{cost.out_height}x{cost.out_width}",
+        "real.params": count(cost.parameters),
+        "real.macs": count(cost.macs),
+        "real.gmacs": fmt(round(cost.macs / 1e9, 2)),
+        "real.gflops": fmt(round(cost.flops / 1e9, 2)),
+        "real.param_bytes": binary_size(cost.parameters * FLOAT32),
+        "real.output_bytes": binary_size(cost.output_values * FLOAT32),
+        "real.batch": count(REAL_BATCH),
+        "real.batch_bytes": binary_size(REAL_BATCH * cost.output_values * FLOAT32),
+        "real.ratio": count(round(REAL_BATCH * cost.output_values / cost.parameters)),
+    }
+
+
 def _training() -> dict[str, str]:
     """The tied-training experiment, run here with the figure's default setup."""
     data = training.setup()
@@ -313,6 +593,26 @@ def _training() -> dict[str, str]:
         "training.loss_last": fmt_sig(tied.conv_loss[-1]),
         "training.max_difference": scientific(tied.weight_difference.max()),
         "training.untied_difference": fmt_sig(untied.weight_difference.max()),
+    }
+
+
+def untied_control(data: training.Setup, learning_rate: float) -> float:
+    """Final loss of the masked, untied dense layer trained alone at ``learning_rate``."""
+    run = training.train(dataclasses.replace(data, learning_rate=learning_rate), tie=False)
+    return float(run.dense_loss[-1])
+
+
+def _training_steps() -> dict[str, str]:
+    """Why the untied control lags: each tied weight's step sums all its copies' gradients."""
+    data = training.setup()
+    index = layers.conv_matrix_index(data.kernel.shape, data.input_shape)
+    copies = int((index == 0).sum())  # every kernel weight has one copy per placement
+    return {
+        "training.copies": count(copies),
+        "training.rate": fmt(data.learning_rate),
+        "training.untied_loss": fmt_sig(untied_control(data, data.learning_rate)),
+        "training.equal_rate": fmt(data.learning_rate * copies),
+        "training.equal_loss": f"{untied_control(data, data.learning_rate * copies):.3g}",
     }
 
 
@@ -344,7 +644,9 @@ def numbers() -> dict[str, str]:
     for part in (_small(), _fully_connected(), _line(), _volume("volume", VOLUME),
                  _volume("channels", CHANNELS), _groups(CHANNELS), _lenet(), _transposed(),
                  _dimensions(), _other_way(), _cost(), _training(),
-                 _measured()):  # fmt: skip
+                 _measured(), _flatten(), _receptive_field(), _same_padding(), _dcgan(),
+                 _checkerboard(), _pooling(), _unet(), _real_layer(),
+                 _training_steps()):  # fmt: skip
         values.update(part)
     dcgan = next(r for r in output_size_rows() if r["what"].startswith("DCGAN"))
     values["size.dcgan_real"] = count(dcgan["real"])

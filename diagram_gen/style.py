@@ -50,7 +50,11 @@ ROLE_CUES = {
     "output": "labelled y, after the equals sign or in the bottom row of a graph",
     "kernel": "a thick outline around the patch it covers",
     "zero": "written 0, with a dashed outline; dashed grey edges in graphs",
-    "weight": "the weight's name (α, β, …) in the cell or on the edge, and its line style",
+    "weight": (
+        "the weight's name (α, β, …) in the cell or on the edge; in the sparse network "
+        "figures also its line style (the dense graph keeps dashes for its zeros and draws "
+        "every weight edge solid, thick and labelled)"
+    ),
     "signed": "the value is written in the cell; negative edges are dashed",
 }
 

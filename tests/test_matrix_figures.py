@@ -524,6 +524,20 @@ def test_avgpool_matrix_says_max_pooling_is_not_linear():
     assert "Max pooling has no such matrix" in caption and "not linear" in caption
 
 
+def test_avgpool_matrix_pools_the_pooling_figures_input_without_ties():
+    # Proves the pooling page's two figures pool one image (its text says so), and that no
+    # window of it holds its maximum twice, so "the input max pooling picks" is one input.
+    from diagram_gen.figures import pooling
+
+    data = registry.get("avgpool-matrix").data()
+    image = data.example.image[0]
+    np.testing.assert_array_equal(image, pooling.compute(pooling.example()).image)
+    for i in range(2):
+        for j in range(2):
+            window = image[2 * i : 2 * i + 2, 2 * j : 2 * j + 2]
+            assert (window == window.max()).sum() == 1, (i, j, window)
+
+
 def test_avgpool_matrix_with_a_3x3_window():
     # Proves other windows work: a 3x3 window with stride 1 over 5x5 gives a 9x25 matrix
     # of ninths, and every drawn y is the mean of its window.

@@ -522,3 +522,24 @@ def test_network_figures_are_sized_to_what_they_draw(figure_id):
         box = artist.get_window_extent(renderer)
         assert box.x0 >= -1 and box.y0 >= -1
         assert box.x1 <= fig.bbox.width + 1 and box.y1 <= fig.bbox.height + 1
+
+
+def test_legend_promise_about_weight_edges_is_what_the_graphs_draw():
+    # Proves the legend's cue for shared weights matches the drawings: in conv-network the
+    # four weights differ in line style (not only colour); in the dense graph dashes are
+    # left to the zeros, so every weight edge is solid and carries its weight's name.
+    from diagram_gen.figures import _network
+    from diagram_gen.style import ROLE_CUES
+
+    cue = ROLE_CUES["weight"]
+    assert "line style" in cue and "dense graph" in cue and "solid" in cue
+    _, graph = render("conv-dense-graph")
+    edges = dot_edges(graph.source)
+    index, _ = small_conv_structure()
+    labelled = {(int(i), int(j)) for i, j in re.findall(r'"label-(\d+)-(\d+)"', graph.source)}
+    weight_edges = {(i, j) for (i, j), k in np.ndenumerate(index) if k >= 0}
+    assert all(edges[key].get("style") is None for key in weight_edges)
+    assert labelled == weight_edges
+    assert "solid weight edges" in graph.graph_attr["label"]
+    styles = {_network.weight_style(k, LIGHT)[1] for k in range(4)}
+    assert len(styles) == 4

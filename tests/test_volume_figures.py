@@ -432,7 +432,9 @@ def test_alt_texts_and_captions_state_the_numbers():
     for k in range(5):
         assert f"{number(column[k, 0, 0])} (kernel {k + 1})" in alt
     assert "28 high, 28 wide and 5 feature maps deep" in alt
-    assert "28x28x5 output volume" in spec.caption(data)
+    # Shapes are written channels first (C x H x W), as on every page of the site.
+    assert "5x28x28 output volume" in spec.caption(data)
+    assert "3x32x32 input volume" in spec.caption(data)
 
     small = examples.multichannel_example()
     whole = loop_conv(small.image, small.kernel, small.bias)

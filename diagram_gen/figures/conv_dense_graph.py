@@ -2,7 +2,10 @@
 
 All inputs are joined to all outputs, as in a fully connected layer, but most of those
 edges hold an untrainable zero: they are grey, thin and dashed. The others hold one of the
-kernel's weights: drawn solid in that weight's colour and labelled with its name. The
+kernel's weights: drawn solid and thick in that weight's colour and labelled with its name.
+Unlike ``conv-network``, the weight edges do not differ in line style: here a dashed line
+already means a zero, and Graphviz has no dash-dot pattern to match the fourth weight's
+style there, so the name on the edge is the cue that does not need colour. The
 graph is the matrix of ``conv-matrix`` read as a network: one edge per matrix entry.
 
 ``render`` returns a :class:`graphviz.Digraph`; the exporter runs ``dot``. The DOT text is
@@ -85,7 +88,7 @@ def legend_text(data: ConvDenseGraphData) -> str:
     )
     # The leading line break keeps the text clear of the output nodes.
     return (
-        f"\n{data.weight_count} weight edges ({listing}); {bias}\n"
+        f"\n{data.weight_count} solid weight edges ({listing}); {bias}\n"
         f"{data.zero_count} grey dashed edges: untrainable zeros, connections the "
         f"convolution does not have"
     )

@@ -1,12 +1,12 @@
 """``neuron-volume``: what a neuron is in a CNN, drawn in the volumes a layer works on.
 
-The input volume (32x32x3 by default) carries one receptive field (5x5x3), filled in the
-kernel colour. Above, the layer's k kernels, each exactly as large as the field, each in
-its own colour and named. Lines run from the field through every kernel to one neuron of
-the output volume: the k neurons at the same place in the k feature maps, the *depth
-column*, all look at the same field through different kernels. The front face of the
-output volume is hatched: it is the first feature map, the plane of neurons that all
-share the first kernel.
+The input volume (3x32x32 by default, channels first) carries one receptive field
+(3x5x5), filled in the kernel colour. Above, the layer's k kernels, each exactly as
+large as the field, each in its own colour and named. Lines run from the field through
+every kernel to one neuron of the output volume: the k neurons at the same place in the
+k feature maps, the *depth column*, all look at the same field through different
+kernels. The front face of the output volume is hatched: it is the first feature map,
+the plane of neurons that all share the first kernel.
 
 The output's shape comes from running :func:`diagram_gen.layers.conv`, and the numbers in
 the neurons are the activations it computed there (bias included). Depth is drawn on its
@@ -522,9 +522,10 @@ def caption(data: NeuronVolumeData) -> str:
     kernels, _, kh, kw = data.kernel_shape
     _, out_h, out_w = data.output_shape
     return (
-        f"A {height}x{width}x{channels} input volume and {kernels} kernels of "
-        f"{kh}x{kw}x{channels} give a {out_h}x{out_w}x{kernels} output volume. The "
-        f"{kernels} neurons of a depth column look at the same {kh}x{kw}x{channels} "
+        f"A {channels}x{height}x{width} input volume (channels x height x width) and "
+        f"{kernels} kernels of {channels}x{kh}x{kw} give a {kernels}x{out_h}x{out_w} output "
+        f"volume. The {kernels} neurons of a depth column look at the same "
+        f"{channels}x{kh}x{kw} "
         f"receptive field through {kernels} different kernels; the neurons of one feature "
         f"map (hatched) all share one kernel."
     )

@@ -1,0 +1,201 @@
+"""The numbers the pages quote (diagram_gen.site_data), recomputed here another way.
+
+Each test recomputes a fact the prose states with a loop or the package's layers, not with
+the code that produced the number; each says what it proves.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from diagram_gen import dcgan, examples, layers, site_data, training
+
+
+@pytest.fixture(scope="module")
+def numbers() -> dict[str, str]:
+    return site_data.numbers()
+
+
+def test_shapes_are_written_channels_first(numbers):
+    # Proves the site's one shape order, C x H x W: the 3-channel 32x32 image of the neuron
+    # page and its 5-map output are written with the channels first.
+    assert numbers["volume.input"] == "3x32x32"
+    assert numbers["volume.field"] == "3x5x5"
+    y = layers.conv(np.zeros((3, 32, 32)), np.zeros((5, 3, 5, 5)))
+    assert numbers["volume.output"] == "x".join(map(str, y.shape)) == "5x28x28"
+
+
+def test_flatten_example_lists_the_channels_last_order(numbers):
+    # Proves the legend's example by loops: Keras's vector takes pixel after pixel, with the
+    # channels of each pixel side by side; the permuted columns give the same outputs.
+    ex = site_data.flatten_example()
+    c, h, w = ex["shape"]
+    chw = np.arange(1, c * h * w + 1).reshape(c, h, w)
+    hwc = [chw[ch, y, x] for y in range(h) for x in range(w) for ch in range(c)]
+    assert numbers["flatten.hwc"] == ", ".join(map(str, hwc))
+    assert numbers["flatten.columns"] == numbers["flatten.hwc"]  # numbered from 1 as well
+    assert ex["difference"] < 1e-12
+
+
+def influence_field(strides, kernel=3, n=17) -> int:
+    """Inputs that change the middle unit of the last layer, found by perturbing each one."""
+    rng = np.random.default_rng(0)
+    weights = [rng.normal(size=(1, 1, kernel)) for _ in strides]
+
+    def run(x):
+        for w, s in zip(weights, strides, strict=True):
+            x = layers.conv(x, w, stride=s)
+        return x[0]
+
+    x = rng.normal(size=(1, n))
+    base = run(x)
+    middle = base.size // 2
+    moved = []
+    for i in range(n):
+        y = x.copy()
+        y[0, i] += 1.0
+        if abs(run(y)[middle] - base[middle]) > 1e-9:
+            moved.append(i)
+    return max(moved) - min(moved) + 1
+
+
+def test_receptive_fields_quoted_are_what_a_perturbation_finds(numbers):
+    # Proves "3, 5 and 7" and "3, 7 and 15" by perturbing inputs of real stacked layers.
+    plain = [influence_field((1,) * depth) for depth in (1, 2, 3)]
+    strided = [influence_field((2, 2, 1)[:depth]) for depth in (1, 2, 3)]
+    assert numbers["rf.plain_fields"] == site_data.spoken_list(plain)
+    assert numbers["rf.strided_fields"] == site_data.spoken_list(strided)
+
+
+def test_same_padding_case_224_k3_s2(numbers, rng):
+    # Proves the worked porting case with the package's layers on random numbers: both
+    # layers give 112 outputs; TensorFlow's first window reads pixels 1-3 (explicit
+    # padding 0 before, 1 after), PyTorch's padding=1 reads a zero and pixels 1-2.
+    x, w = rng.normal(size=(1, 224)), rng.normal(size=(1, 1, 3))
+    tf = layers.conv(np.pad(x, [(0, 0), (0, 1)]), w, stride=2)[0]
+    torch = layers.conv(x, w, stride=2, padding=1)[0]
+    assert numbers["same.tf_out"] == numbers["same.torch_out"] == str(tf.size) == "112"
+    assert tf[0] == pytest.approx(w[0, 0] @ x[0, 0:3])
+    assert torch[0] == pytest.approx(w[0, 0, 1:] @ x[0, 0:2])
+    assert numbers["same.tf_first"] == "1, 2, 3" and numbers["same.torch_first"] == "0, 1, 2"
+    assert (numbers["same.tf_before"], numbers["same.tf_after"]) == ("0", "1")
+
+
+def test_max_pooling_example_is_not_additive_and_average_pooling_is(numbers):
+    # Proves max(a + b) != max(a) + max(b) on the quoted windows, with the package's pool.
+    a = np.array([float(v) for v in numbers["pool.a"].replace(" and", ",").split(", ")])
+    b = np.array([float(v) for v in numbers["pool.b"].replace(" and", ",").split(", ")])
+
+    def pooled(v, kind):
+        return layers.pool(v.reshape(1, 2, 2), kind)[0, 0, 0]
+
+    assert pooled(a + b, "max") != pooled(a, "max") + pooled(b, "max")
+    assert numbers["pool.max_sum"] == site_data.fmt(pooled(a + b, "max"))
+    assert pooled(a + b, "avg") == pytest.approx(pooled(a, "avg") + pooled(b, "avg"))
+
+
+def test_pooling_is_block_diagonal_and_matches_a_stride_2_conv_only_for_2x2():
+    # Proves the pooling page: over 2 channels the average-pooling matrix is zero off the
+    # diagonal channel blocks, while a 2-channel convolution fills every block; per
+    # channel, a 2x2 stride-2 convolution has pooling's zero pattern and a 3x3 one has not.
+    pool = layers.avg_pool_matrix((2, 4, 4), kernel=2, stride=2)
+    assert not pool[:4, 16:].any() and not pool[4:, :16].any()
+    conv = layers.conv_matrix_index((2, 2, 2, 2), (2, 4, 4), stride=2)
+    assert (conv[:4, 16:] >= 0).any() and (conv[4:, :16] >= 0).any()
+    one = layers.avg_pool_matrix((1, 4, 4), kernel=2, stride=2) > 0
+    assert np.array_equal(layers.conv_matrix_index((1, 1, 2, 2), (1, 4, 4), stride=2) >= 0, one)
+    three = layers.conv_matrix_index((1, 1, 3, 3), (1, 4, 4), stride=2, padding=1) >= 0
+    assert three.shape == one.shape and not np.array_equal(three, one)
+
+
+def scatter_counts(n: int, k: int, s: int) -> np.ndarray:
+    """Copies of the kernel that land on each cell of a transposed convolution, by loops."""
+    size = (n - 1) * s + k
+    counts = np.zeros((size, size), dtype=int)
+    for i in range(n):
+        for j in range(n):
+            counts[i * s : i * s + k, j * s : j * s + k] += 1
+    return counts
+
+
+def test_checkerboard_counts(numbers):
+    # Proves the overlap counts: a 3-wide kernel at stride 2 gives 1, 2 and 4 copies in a
+    # repeating pattern; a 4-wide one is even inside; resize-then-convolve reads 9 values
+    # at every output away from the border.
+    counts = scatter_counts(6, 3, 2)
+    assert sorted(set(counts[3:-3, 3:-3].ravel())) == [1, 2, 4]
+    assert numbers["checker.interior_counts"] == "1, 2 and 4"
+    np.testing.assert_array_equal(counts, site_data.overlap_counts(3, 2, 0))
+    even = scatter_counts(6, 4, 2)[1:-1, 1:-1][1:-1, 1:-1]  # padding 1 crops one more
+    assert set(even.ravel()) == {4} and numbers["checker.even_counts"] == "4"
+    resized = site_data.resize_conv_counts(3, 2)
+    assert set(resized[1:-1, 1:-1].ravel()) == {9} and resized[0, 0] < 9
+
+
+def test_dcgan_reference_counts(numbers):
+    # Proves the reference totals from the architecture table: weights only (bias=False),
+    # plus BatchNorm's scale and shift per channel after generator layers 1-4 and
+    # discriminator layers 2-4; the tables' totals add one bias per output channel.
+    def total(arch, channels_in, norm):
+        weights, c = 0, channels_in
+        norm_params = 0
+        for number, (out, k, _, _) in enumerate(arch, start=1):
+            weights += c * out * k * k
+            if number in norm:
+                norm_params += 2 * out
+            c = out
+        return weights, norm_params, sum(out for out, *_ in arch)
+
+    w, bn, biases = total(examples.DCGAN_GENERATOR, 100, (1, 2, 3, 4))
+    assert numbers["dcgan.generator_reference_total"] == f"{w + bn:,}"
+    assert numbers["dcgan.generator_table_total"] == f"{w + biases:,}"
+    w, bn, biases = total(examples.DCGAN_DISCRIMINATOR, 3, (2, 3, 4))
+    assert numbers["dcgan.discriminator_reference_total"] == f"{w + bn:,}"
+    last = dcgan.discriminator_shapes()[-1]
+    assert (last.stride, last.padding, last.output_shape) == (1, 0, (1, 1, 1))
+    assert numbers["dcgan.last_stride"] == "1" and numbers["dcgan.last_padding"] == "0"
+
+
+def test_unet_output_size(numbers):
+    # Proves U-Net's 572 -> 388 by plain arithmetic: two unpadded 3x3 convolutions cost 4
+    # pixels per level, pooling halves, up-convolution doubles (the paper's Fig. 1 says 388).
+    n = 572
+    for _ in range(4):
+        n = (n - 4) // 2
+    n -= 4
+    for _ in range(4):
+        n = 2 * n - 4
+    assert n == 388 and numbers["unet.output"] == "388" and numbers["unet.input"] == "572"
+
+
+def test_real_layer_cost(numbers):
+    # Proves the VGG-16 layer's numbers by the textbook products.
+    c_in = c_out = 64
+    macs = c_out * 224 * 224 * c_in * 3 * 3
+    assert numbers["real.macs"] == f"{macs:,}"
+    assert numbers["real.params"] == f"{c_out * (c_in * 9 + 1):,}"
+    assert numbers["real.gflops"] == site_data.fmt(round(2 * macs / 1e9, 2))
+    assert numbers["real.batch_bytes"] == site_data.binary_size(32 * 64 * 224 * 224 * 4)
+
+
+def test_tied_weights_sum_one_gradient_per_placement(numbers):
+    # Proves the training page's explanation: each kernel weight has one copy per output
+    # placement (4x4 = 16 for a 6x6 image and a 3x3 kernel), the tied layer's step for a
+    # weight is the sum of its copies' gradients, and giving the untied control a
+    # learning rate that many times larger closes most of its gap.
+    data = training.setup()
+    placements = (data.images.shape[-1] - data.kernel.shape[-1] + 1) ** 2
+    assert numbers["training.copies"] == str(placements) == "16"
+    rng = np.random.default_rng(1)
+    errors = rng.normal(size=data.targets.shape)
+    index = layers.conv_matrix_index(data.kernel.shape, data.input_shape)
+    tied, _ = training.dense_gradient(data.images, errors, index)
+    untied, _ = training.dense_gradient(data.images, errors, index, tie=False)
+    for k in range(index.max() + 1):
+        copies = index == k
+        assert copies.sum() == placements
+        np.testing.assert_allclose(tied[copies], untied[copies].sum(), atol=1e-12)
+    slow = float(numbers["training.untied_loss"])
+    fast = float(numbers["training.equal_loss"])
+    assert fast < slow / 10 and float(numbers["training.loss_last"]) < fast
