@@ -122,9 +122,7 @@ def test_the_page_numbers_match_the_loops():
     )  # fmt: skip
     # The groups table: only divisors of both channel counts, depthwise in multiples.
     divisors = [g for g in range(1, math.gcd(c, m) + 1) if math.gcd(c, m) % g == 0]
-    assert numbers["groups.possible"] == " and ".join(
-        [", ".join(map(str, divisors[:-1])), str(divisors[-1])]
-    ).lstrip(" and ")
+    assert numbers["groups.possible"] == site_data.spoken_list(divisors)
     assert numbers["groups.depthwise_maps"] == f"{c}"
     assert numbers["groups.depthwise2_maps"] == f"{2 * c}"
     assert numbers["groups.full_maps"] == numbers["groups.two_maps"] == f"{m}"
