@@ -418,6 +418,7 @@ def _separable(spec: dict[str, int]) -> dict[str, str]:
             np.abs(product @ x.ravel() + bias - both.ravel()).max()
         ),
         "separable.block_error": scientific(block_error),
+        "separable.slice": shape_text(wd.shape[2:]),
     }
 
 
@@ -427,6 +428,11 @@ def equivariance_canvas(offset: tuple[int, int], *, size: int = 6) -> np.ndarray
     canvas = np.zeros((1, size, size))
     canvas[0, offset[0]:offset[0] + 3, offset[1]:offset[1] + 3] = image  # fmt: skip
     return canvas
+
+
+def rows_text(values: np.ndarray) -> str:
+    """A small 2D array row by row: ``10 8 1; 7 9 1; 1 1 1``."""
+    return "; ".join(" ".join(fmt(v) for v in row) for row in values)
 
 
 def _equivariance() -> dict[str, str]:
@@ -456,8 +462,8 @@ def _equivariance() -> dict[str, str]:
         "equi.map": shape_text(before.shape),
         "equi.moved_difference": fmt(moved),
         "equi.bias": fmt(ex.bias[0]),
-        "equi.row_before": spoken_list(before[1]),
-        "equi.row_after": spoken_list(after[2]),
+        "equi.row_before": ", ".join(fmt(v) for v in before[1]),
+        "equi.row_after": ", ".join(fmt(v) for v in after[2]),
         "equi.pool_before": spoken_list(pooled[0].ravel()),
         "equi.pool_after": spoken_list(pooled[1].ravel()),
         "equi.pool_kept": count(kept),
@@ -465,8 +471,8 @@ def _equivariance() -> dict[str, str]:
         "equi.global_max": fmt(before.max()),
         "equi.global_max_after": fmt(after.max()),
         "equi.pool_by_two": fmt(by_two),
-        "equi.stride_before": spoken_list(strided[0].ravel()),
-        "equi.stride_after": spoken_list(strided[1].ravel()),
+        "equi.stride_before": rows_text(strided[0]),
+        "equi.stride_after": rows_text(strided[1]),
         "equi.stride_new": spoken_list(sorted(set(strided[1].ravel()) - set(strided[0].ravel()))),
         "equi.stride_by_two": fmt(np.abs(strided[2][1:, 1:] - strided[0][:-1, :-1]).max()),
         "equi.stride_map": shape_text(strided[0].shape),
