@@ -105,7 +105,7 @@ ORDER = (
     "many-filters", "multichannel-matrix", "connection-table", "grouped-conv",
     "stride-dilation", "transposed-matrix", "transposed-upsample", "pooling",
     "avgpool-matrix", "conv-1d-2d-3d", "receptive-field-growth", "real-image-filters",
-    "param-count", "tied-training", "cost-measured",
+    "param-count", "tied-training", "cost-measured", "equivariance", "padding-modes",
 )  # fmt: skip
 
 

@@ -12,7 +12,7 @@ import dataclasses
 
 import numpy as np
 
-from diagram_gen import conventions, dcgan, examples, layers, training
+from diagram_gen import conventions, dcgan, examples, layers, padding, training
 from diagram_gen.examples import format_number as fmt
 
 #: Page-friendly keys for the weights α, β, γ, δ.
@@ -182,16 +182,28 @@ def _volume(prefix: str, spec: dict[str, int]) -> dict[str, str]:
 
 
 def _groups(spec: dict[str, int]) -> dict[str, str]:
-    """Parameters of the channels example as a full, a 2-group and a depthwise layer."""
+    """The channels example as an ordinary, a 2-group, a depthwise and a separable layer.
+
+    ``groups`` must divide both channel counts, so with 10 inputs and 16 outputs only 1
+    and 2 are possible; a depthwise layer (10 groups) has a multiple of 10 outputs, 10 with
+    a channel multiplier of 1, 20 with 2. Every shape is checked by running the real layer.
+    """
     c, n, k, m = spec["channels"], spec["size"], spec["field"], spec["kernels"]
     x = np.zeros((c, n, n))
-    values = {}
-    for name, groups, out in (("full", 1, m), ("two", 2, m), ("depthwise", c, c)):
+    values = {
+        "groups.possible": spoken_list([g for g in range(1, c + 1) if c % g == 0 and m % g == 0]),
+        "groups.depthwise_maps": count(c),
+        "groups.in": count(c),
+        "groups.out": count(m),
+    }
+    rows = (("full", 1, m), ("two", 2, m), ("depthwise", c, c), ("depthwise2", c, 2 * c))
+    for name, groups, out in rows:
         w = np.zeros((out, c // groups, k, k))
-        layers.conv(x, w, np.zeros(out), groups=groups)  # the layer accepts this shape
+        y = layers.conv(x, w, np.zeros(out), groups=groups)  # the layer accepts this shape
         values[f"groups.{name}_params"] = count(w.size + out)
-        values[f"groups.{name}_kernel"] = f"{k}x{k}x{c // groups}"
-    values["groups.depthwise_maps"] = count(c)
+        values[f"groups.{name}_kernel"] = shape_text(w.shape[1:])
+        values[f"groups.{name}_maps"] = count(y.shape[0])
+    values["groups.multiplier"] = count(2)
     return values
 
 
@@ -638,6 +650,173 @@ def _measured() -> dict[str, str]:
     }
 
 
+def _channel_shapes(spec: dict[str, int]) -> dict[str, str]:
+    """The channels example's shapes channels first (C x H x W), as the site writes them."""
+    c, n, k, m = spec["channels"], spec["size"], spec["field"], spec["kernels"]
+    x = np.zeros((c, n, n))
+    w = np.zeros((m, c, k, k))
+    y = layers.conv(x, w, np.zeros(m))
+    return {
+        "channels.shape_in": shape_text(x.shape),
+        "channels.shape_kernel": shape_text(w.shape[1:]),
+        "channels.shape_weight": shape_text(w.shape),
+        "channels.shape_out": shape_text(y.shape),
+        "channels.colour_in": shape_text((3, n, n)),
+        "channels.grey_in": shape_text((1, n, n)),
+    }
+
+
+def separable_layers(spec: dict[str, int], *, seed: int = 5):
+    """The channels example as depthwise (k x k, one map per channel) then 1x1 convolution.
+
+    Returns ``(x, depthwise weight, depthwise bias, pointwise weight, pointwise bias)``
+    with small random values; the page and the tests use the same layer.
+    """
+    c, n, k, m = spec["channels"], spec["size"], spec["field"], spec["kernels"]
+    rng = np.random.default_rng(seed)
+    x = rng.normal(size=(c, n, n))
+    return (x, rng.normal(size=(c, 1, k, k)), rng.normal(size=c), rng.normal(size=(m, c, 1, 1)),
+            rng.normal(size=m))  # fmt: skip
+
+
+def _separable(spec: dict[str, int]) -> dict[str, str]:
+    """Depthwise separable convolution: parameters, and its matrix as a product of two."""
+    c, k, m = spec["channels"], spec["field"], spec["kernels"]
+    x, wd, bd, wp, bp = separable_layers(spec)
+    depthwise = layers.conv(x, wd, bd, padding=k // 2, groups=c)
+    both = layers.conv(depthwise, wp, bp)
+    # As one fully connected layer: M = P D, P the 1x1 matrix, D the block-diagonal one.
+    d = layers.conv_matrix(wd, x.shape, padding=k // 2, groups=c)
+    p = layers.conv_matrix(wp, depthwise.shape)
+    product = p @ d
+    bias = np.repeat(wp[:, :, 0, 0] @ bd + bp, x[0].size)
+    side = x[0].size
+    # Block (o, c) of the product is wp[o, c] times channel c's banded block of D.
+    block_error = max(
+        np.abs(product[o * side:(o + 1) * side, i * side:(i + 1) * side]
+               - wp[o, i, 0, 0] * d[i * side:(i + 1) * side, i * side:(i + 1) * side]).max()
+        for o in range(m) for i in range(c)
+    )  # fmt: skip
+    full = m * (c * k * k + 1)
+    ours = (c * k * k + c) + (m * c + m)
+    keras = c * k * k + m * c + m  # SeparableConv2D keeps only the pointwise bias
+    return {
+        "separable.depthwise_params": count(c * k * k + c),
+        "separable.depthwise_weights": count(wd.size),
+        "separable.pointwise_params": count(wp.size + m),
+        "separable.pointwise_weights": count(wp.size),
+        "separable.params": count(ours),
+        "separable.keras_params": count(keras),
+        "separable.full_params": count(full),
+        "separable.ratio": fmt(round(full / ours, 1)),
+        "separable.full_weights": count(m * c * k * k),
+        "separable.weights": count(wd.size + wp.size),
+        "separable.matrix_shape": f"{product.shape[0]:,} x {product.shape[1]:,}",
+        "separable.depthwise_shape": f"{d.shape[0]:,} x {d.shape[1]:,}",
+        "separable.pointwise_shape": f"{p.shape[0]:,} x {p.shape[1]:,}",
+        "separable.max_difference": scientific(
+            np.abs(product @ x.ravel() + bias - both.ravel()).max()
+        ),
+        "separable.block_error": scientific(block_error),
+        "separable.slice": shape_text(wd.shape[2:]),
+    }
+
+
+def equivariance_canvas(offset: tuple[int, int], *, size: int = 6) -> np.ndarray:
+    """The small example's 3x3 image placed at ``offset`` on a ``size`` x ``size`` zero canvas."""
+    image = examples.small_conv().image[0]
+    canvas = np.zeros((1, size, size))
+    canvas[0, offset[0]:offset[0] + 3, offset[1]:offset[1] + 3] = image  # fmt: skip
+    return canvas
+
+
+def rows_text(values: np.ndarray) -> str:
+    """A small 2D array row by row: ``10 8 1; 7 9 1; 1 1 1``."""
+    return "; ".join(" ".join(fmt(v) for v in row) for row in values)
+
+
+def _equivariance() -> dict[str, str]:
+    """Shift the small example's image, and its feature map shifts: numbers for the page."""
+    ex = examples.small_conv()
+
+    def run(offset, **kwargs):
+        return layers.conv(equivariance_canvas(offset), ex.kernel, ex.bias, **kwargs)[0]
+
+    before, after = run((1, 1)), run((2, 2))
+    moved = np.abs(after[1:, 1:] - before[:-1, :-1]).max()
+    pooled = [layers.pool(y[np.newaxis], "max", 2)[0] for y in (before, after, run((3, 3)))]
+    kept = int((pooled[0] == pooled[1]).sum())
+    by_two = np.abs(pooled[2][1:, 1:] - pooled[0][:-1, :-1]).max()
+    strided = [run(offset, stride=2) for offset in ((1, 1), (2, 2), (3, 3))]
+    # On its own 3x3 frame, shifted one column to the right with wrap-around: zero padding
+    # changes outputs near the border, circular padding none.
+    image = ex.image
+    rolled = np.roll(image, 1, axis=2)
+    changed = {}
+    for mode in ("zeros", "circular"):
+        y = padding.conv(image, ex.kernel, ex.bias, padding="same", mode=mode)
+        y_rolled = padding.conv(rolled, ex.kernel, ex.bias, padding="same", mode=mode)
+        changed[mode] = int((np.abs(y_rolled - np.roll(y, 1, axis=2)) > 1e-12).sum())
+    return {
+        "equi.canvas": shape_text(equivariance_canvas((1, 1)).shape[1:]),
+        "equi.map": shape_text(before.shape),
+        "equi.moved_difference": fmt(moved),
+        "equi.bias": fmt(ex.bias[0]),
+        "equi.row_before": ", ".join(fmt(v) for v in before[1]),
+        "equi.row_after": ", ".join(fmt(v) for v in after[2]),
+        "equi.pool_before": spoken_list(pooled[0].ravel()),
+        "equi.pool_after": spoken_list(pooled[1].ravel()),
+        "equi.pool_kept": count(kept),
+        "equi.pool_cells": count(pooled[0].size),
+        "equi.global_max": fmt(before.max()),
+        "equi.global_max_after": fmt(after.max()),
+        "equi.pool_by_two": fmt(by_two),
+        "equi.stride_before": rows_text(strided[0]),
+        "equi.stride_after": rows_text(strided[1]),
+        "equi.stride_new": spoken_list(sorted(set(strided[1].ravel()) - set(strided[0].ravel()))),
+        "equi.stride_by_two": fmt(np.abs(strided[2][1:, 1:] - strided[0][:-1, :-1]).max()),
+        "equi.stride_map": shape_text(strided[0].shape),
+        "equi.border_outputs": count(image[0].size),
+        "equi.border_zeros_changed": count(changed["zeros"]),
+        "equi.border_circular_changed": count(changed["circular"]),
+    }
+
+
+def _padding_modes() -> dict[str, str]:
+    """The 1D example (seed 000) with padding 1 in each mode: outputs and matrix zeros."""
+    ex = examples.line_example()
+    n = ex.image.shape[-1]
+    values = {"pmodes.n": count(n), "pmodes.entries": count(n * n)}
+    for mode in padding.MODES:
+        y = padding.conv(ex.image, ex.kernel, ex.bias, padding=1, mode=mode)[0]
+        taps = padding.conv_matrix_taps(ex.kernel.shape, ex.image.shape, padding=1, mode=mode)
+        values[f"pmodes.{mode}_outputs"] = spoken_list(y)
+        values[f"pmodes.{mode}_first"] = fmt(y[0])
+        values[f"pmodes.{mode}_last"] = fmt(y[-1])
+        values[f"pmodes.{mode}_zeros"] = count((taps.sum(axis=2) == 0).sum())
+        values[f"pmodes.{mode}_taps"] = count(taps.sum())
+    values["pmodes.inner"] = spoken_list(
+        padding.conv(ex.image, ex.kernel, ex.bias, padding=1)[0][1:-1]
+    )
+    values["pmodes.all_taps"] = count(n * ex.kernel.size)
+    return values
+
+
+def _lenet_subsampling() -> dict[str, str]:
+    """LeNet-5's subsampling layers S2 and S4: a trainable coefficient and bias per map."""
+    table = examples.lenet5_c3_table()
+    outputs, inputs = table.shape  # S2 has as many maps as C3 reads, S4 as C3 writes
+    return {
+        "lenet.s2_maps": count(inputs),
+        "lenet.s2_params": count(2 * inputs),
+        "lenet.s4_maps": count(outputs),
+        "lenet.s4_params": count(2 * outputs),
+        "lenet.mask_slices": count(table.sum()),
+        "lenet.mask_zero_slices": count((~table).sum()),
+        "lenet.feeds": spoken_list(sorted(set(table.sum(axis=0).tolist()))),
+    }
+
+
 def numbers() -> dict[str, str]:
     """Every number the pages quote, by name."""
     values: dict[str, str] = {}
@@ -647,6 +826,10 @@ def numbers() -> dict[str, str]:
                  _measured(), _flatten(), _receptive_field(), _same_padding(), _dcgan(),
                  _checkerboard(), _pooling(), _unet(), _real_layer(),
                  _training_steps()):  # fmt: skip
+        values.update(part)
+    # Issue 10, items 7, 10, 19 to 21: the channels page, equivariance and padding modes.
+    for part in (_channel_shapes(CHANNELS), _separable(CHANNELS), _equivariance(),
+                 _padding_modes(), _lenet_subsampling()):  # fmt: skip
         values.update(part)
     dcgan = next(r for r in output_size_rows() if r["what"].startswith("DCGAN"))
     values["size.dcgan_real"] = count(dcgan["real"])

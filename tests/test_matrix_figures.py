@@ -391,6 +391,52 @@ def test_small_grouped_conv_labels_every_cell_with_its_weight():
             assert texts[f"p{p}-{i}-{j}"] == f"w{digits}"
 
 
+def loop_cut_off_taps(c_out, c_in, size, kernel, *, groups, padding):
+    """Kernel taps of every output that land on the zero padding, counted by loops."""
+    out = size + 2 * padding - kernel + 1
+    cut = 0
+    for _o, _c in itertools.product(range(c_out), range(c_in // groups)):
+        for p in itertools.product(range(out), repeat=2):
+            for t in itertools.product(range(kernel), repeat=2):
+                q = [pi + ti - padding for pi, ti in zip(p, t, strict=True)]
+                cut += not all(0 <= qi < size for qi in q)
+    return cut
+
+
+def test_grouped_conv_tells_zeros_between_groups_from_zeros_inside_and_padding_taps():
+    # Proves the counts the alt text quotes come from the loop-built matrix: zeros that
+    # join an output to another group's input, zeros inside a group's blocks, and
+    # (apart from both) the taps that fall on the padding and have no column; and that
+    # the caption states the padding and the alt text no longer promises a colour per
+    # weight while the palette repeats.
+    data = registry.get("grouped-conv").data()
+    alt = registry.get("grouped-conv").alt(data)
+    caption = registry.get("grouped-conv").caption(data)
+    assert "padding 1" in caption and "padding 1" in alt
+    for panel, groups in zip(data.panels, (1, 2, 4), strict=True):
+        expected = loop_conv_index(4, 4, 3, 3, groups=groups, padding=1)
+        rows, cols = expected.shape
+        between = sum(
+            r * groups // rows != c * groups // cols for r in range(rows) for c in range(cols)
+        )
+        inside = int((expected < 0).sum()) - between
+        cut = loop_cut_off_taps(4, 4, 3, 3, groups=groups, padding=1)
+        assert (panel.between_groups, panel.outside_window, panel.cut_off) == (
+            between, inside, cut
+        )  # fmt: skip
+        assert (
+            f"{between + inside:,} untrainable zeros ({between:,} between groups, "
+            f"{inside:,} inside the groups"
+        ) in alt
+    assert f"those taps ({data.panels[0].cut_off:,} in the first matrix) have no column" in alt
+    assert "one colour per kernel weight" not in alt
+    assert f"one of {len(WEIGHT_COLOURS)} colours taken in turn" in alt
+    # Without padding nothing is cut off and the alt text does not mention it.
+    small = registry.get("grouped-conv").data({"padding": 0, "height": 4, "width": 4})
+    assert all(p.cut_off == 0 for p in small.panels)
+    assert "zero padding" not in registry.get("grouped-conv").alt(small)
+
+
 @pytest.mark.parametrize(
     ("params", "word"),
     [({"out_channels": 6}, "out_channels"), ({"groups": 3}, "groups")],

@@ -16,7 +16,7 @@ from matplotlib.figure import Figure
 
 from diagram_gen import layers
 from diagram_gen.figures import _blocks, _matrix
-from diagram_gen.style import Theme
+from diagram_gen.style import WEIGHT_COLOURS, Theme
 
 FIGURE_ID = "grouped-conv"
 TITLE = "Grouped and depthwise convolutions: block-diagonal weight matrices"
@@ -85,6 +85,13 @@ class Panel:
     index: np.ndarray  # (R, C) flat kernel index per entry, -1 for an untrainable zero
     weights: int  # distinct trainable entries of the matrix
     biases: int
+    between_groups: int  # zeros linking an output to an input channel of another group
+    outside_window: int  # zeros inside a group: the input lies outside the output's window
+    cut_off: int  # kernel taps that land on the padding: they have no column at all
+
+    @property
+    def zeros(self) -> int:
+        return self.between_groups + self.outside_window
 
 
 @dataclass(frozen=True)
@@ -116,7 +123,16 @@ def compute(layer: GroupedLayer) -> GroupedMatrices:
         index = layers.conv_matrix_index(
             layer.weight_shape(g), layer.input_shape, padding=layer.padding, groups=g
         )
-        panels.append(Panel(g, index, _blocks.trainable_count(index), layer.out_channels))
+        rows, cols = index.shape
+        in_groups = rows * cols // g  # the entries of the g diagonal blocks
+        taps = int((index >= 0).sum())
+        # Without borders every row would hold all C_in/g * k * k taps of its kernel.
+        every_tap = rows * (layer.in_channels // g) * layer.kernel**2
+        panels.append(
+            Panel(g, index, _blocks.trainable_count(index), layer.out_channels,
+                  between_groups=rows * cols - in_groups, outside_window=in_groups - taps,
+                  cut_off=every_tap - taps)
+        )  # fmt: skip
     return GroupedMatrices(layer, tuple(panels))
 
 
@@ -244,17 +260,27 @@ def draw_grouped(ax, data: GroupedMatrices, *, theme: Theme) -> dict[str, list]:
 
 def _legend(data: GroupedMatrices) -> str:
     layer = data.layer
+    colours = (
+        ""
+        if data.labelled
+        else f"\nColours: the kernel weights, {len(WEIGHT_COLOURS)} colours in turn (they repeat)."
+    )
     return (
         f"Block rows: output channels 1 to {layer.out_channels}, top to bottom;\nblock "
         f"columns: input channels 1 to {layer.in_channels}, left to right.\nThick outlines: "
-        f"the groups; grey: untrainable zeros."
+        f"the groups; grey: untrainable zeros.{colours}"
     )
 
 
 def _sizes(layer: GroupedLayer) -> str:
+    pad = (
+        f"padding {layer.padding!r}"
+        if isinstance(layer.padding, str)
+        else (f"padding {layer.padding}")
+    )
     return (
         f"{layer.in_channels} input channels of {layer.height}x{layer.width}, "
-        f"{layer.out_channels} output channels, {layer.kernel}x{layer.kernel} kernels"
+        f"{layer.out_channels} output channels, {layer.kernel}x{layer.kernel} kernels, {pad}"
     )
 
 
@@ -263,13 +289,20 @@ def caption(data: GroupedMatrices) -> str:
         f"{p.weights + p.biases:,} with {p.groups} group{'s' if p.groups > 1 else ''}"
         for p in data.panels
     )
+    layer = data.layer
+    border = ""
+    if data.panels[0].cut_off:
+        border = (
+            " The padding keeps the output maps the size of the input; the taps that fall on "
+            "it have no column in the matrix."
+        )
     return (
-        f"The weight matrix of one convolution ({_sizes(data.layer)}) with more and more "
+        f"The weight matrix of one convolution ({_sizes(layer)}) with more and more "
         f"groups. Each group of output channels reads only its own group of input channels, "
         f"so the matrix is block diagonal and the blocks between groups are untrainable "
         f"zeros: LeNet-5's connection table made regular. AlexNet split its second, fourth "
         f"and fifth convolutions into two groups, one per GPU; depthwise convolution is the "
-        f"extreme, one group per channel. Free parameters: {counts}."
+        f"extreme, one group per channel. Free parameters: {counts}.{border}"
     )
 
 
@@ -278,12 +311,13 @@ def alt_text(data: GroupedMatrices) -> str:
     layer = data.layer
     parts = []
     for p in data.panels:
-        zeros = int((p.index < 0).sum())
         g_rows, g_cols = rows // p.groups, cols // p.groups
         parts.append(
             f"with {p.groups} group{'s' if p.groups > 1 else ''}, {p.groups} outlined "
             f"diagonal block{'s' if p.groups > 1 else ''} of {g_rows} by {g_cols}, "
-            f"{zeros:,} untrainable zeros, {p.weights:,} shared weights plus {p.biases} "
+            f"{p.zeros:,} untrainable zeros ({p.between_groups:,} between groups, "
+            f"{p.outside_window:,} inside the groups where the input lies outside the "
+            f"output's window), {p.weights:,} shared weights plus {p.biases} "
             f"biases = {p.weights + p.biases:,} free parameters"
         )
     text = (
@@ -298,7 +332,22 @@ def alt_text(data: GroupedMatrices) -> str:
         text += "One group per input channel is a depthwise convolution. "
     if data.labelled:
         return text + "Every weight cell is labelled with its name w(out, in, position)."
+    cut = data.panels[0].cut_off
+    if cut:
+        text += (
+            f"Near the border part of each window lies on the zero padding: those taps "
+            f"({cut:,} in the first matrix) have no column and are not counted as zeros"
+        )
+        first = data.panels[0]
+        if first.groups == 1 and cut == first.outside_window:
+            text += (
+                " (the two numbers agree here only because each window has as many taps "
+                "as a map has pixels)"
+            )
+        text += ". "
     return text + (
         "The matrices are too large to label, drawn as images: one pixel per entry, grey "
-        "for zeros, one colour per kernel weight."
+        f"for zeros, and each kernel weight in one of {len(WEIGHT_COLOURS)} colours taken "
+        "in turn, so a colour repeats for many different weights; the colours show the "
+        "diagonal pattern, not which weight is which."
     )
