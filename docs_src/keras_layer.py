@@ -1,6 +1,11 @@
 # --8<-- [start:layer]
-import keras
+import os
+
 import numpy as np
+
+# Keras 3 runs on PyTorch, JAX or TensorFlow; it reads its choice when first imported.
+os.environ["KERAS_BACKEND"] = "torch"
+import keras  # noqa: E402  (after choosing the backend)
 
 # The same layer in Keras. Keras is channels-last: images are (N, H, W, C) and kernels
 # are (kh, kw, in, out), so the numbers are the same but the axes are in another order.

@@ -1,103 +1,154 @@
-"""The code shown on the code-views page is the small example, and gives the shapes shown.
+"""The code on the code-views page runs in PyTorch and Keras and computes what the site says.
 
-Neither PyTorch nor Keras is installed here (each is hundreds of megabytes), so the files
-are checked in two ways that need neither: their literal arrays and layer arguments are
-read with ``ast`` and compared with the example the figures are drawn from, and the Keras
-file is run against a small stand-in layer built on ``diagram_gen.conv`` that follows
-Keras's channels-last layout, so its output must equal the example's.
+Both files of ``docs_src/`` are run as written, with the real libraries (the ``frameworks``
+extra: PyTorch on the CPU, Keras 3 on its torch backend), in a fresh interpreter started by
+``docs_src_runner.py``. What they computed is compared with ``diagram_gen``: the layer's
+weights and input are the small example's, its outputs are ``conv``'s, the weight matrix
+read off the PyTorch layer is ``conv_matrix``'s, and the shapes and values of the page's
+generated table are those of the real tensors. The run has HOME and KERAS_HOME in a
+temporary folder and no network, and the Keras file must choose its backend itself.
 """
 
 from __future__ import annotations
 
 import ast
+import importlib.util
+import json
+import os
+import re
+import subprocess
 import sys
-import types
 from pathlib import Path
 
 import numpy as np
+import pytest
 
-from diagram_gen import conv, examples
+from diagram_gen import conv, conv_matrix, examples
 from diagram_gen.site_files import code_shapes_markdown
 
-DOCS_SRC = Path(__file__).resolve().parent.parent / "docs_src"
+RUNNER = Path(__file__).resolve().parent / "docs_src_runner.py"
 
 
-def calls(path: Path, name: str) -> list[ast.Call]:
-    """Every call of ``name`` (e.g. "torch.tensor", "nn.Conv2d"), in source order."""
-    tree = ast.parse(path.read_text(encoding="utf-8"))
-    found = [
-        node
-        for node in ast.walk(tree)
-        if isinstance(node, ast.Call) and ast.unparse(node.func) == name
-    ]
-    return sorted(found, key=lambda node: (node.lineno, node.col_offset))
+@pytest.fixture(scope="module")
+def run(tmp_path_factory) -> dict:
+    """What the two files computed, run once for the module, plus the folder it ran in."""
+    missing = [name for name in ("torch", "keras") if importlib.util.find_spec(name) is None]
+    if missing:
+        pytest.fail(
+            f"{' and '.join(missing)} missing: install the frameworks extra "
+            "(pip install -c constraints.txt -e '.[dev,frameworks]')"
+        )
+    folder = tmp_path_factory.mktemp("code-views")
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("KERAS_", "TORCH_"))}
+    env.update(HOME=str(folder / "home"), KERAS_HOME=str(folder / "keras-home"))
+    env.pop("XDG_CACHE_HOME", None)
+    env.pop("XDG_CONFIG_HOME", None)
+    done = subprocess.run(
+        [sys.executable, "-W", "error", str(RUNNER)],
+        cwd=folder,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    return {"result": json.loads(done.stdout), "folder": folder}
 
 
-def keywords(call: ast.Call) -> dict[str, object]:
-    return {k.arg: ast.literal_eval(k.value) for k in call.keywords}
+def array(entry: dict) -> np.ndarray:
+    values = np.array(entry["values"], dtype=float)
+    assert list(values.shape) == entry["shape"]
+    return values
 
 
-def test_pytorch_code_holds_the_small_example():
-    # Proves the PyTorch snippet builds the example's layer: its Conv2d arguments, the
-    # kernel, bias and input tensors equal examples.small_conv() in PyTorch's layout.
+def table_rows() -> dict[str, tuple[tuple[int, ...], ...]]:
+    """The page's shapes table: array name -> (PyTorch, Keras, diagram_gen) shapes."""
+    rows = {}
+    for line in code_shapes_markdown().splitlines():
+        cells = [cell.strip() for cell in line.strip().strip("|").split("|")]
+        if len(cells) == 4 and cells[1].startswith("`("):
+            rows[cells[0]] = tuple(ast.literal_eval(cell.strip("`")) for cell in cells[1:])
+    return rows
+
+
+def test_pytorch_code_runs_the_small_example(run):
+    # Proves the PyTorch layer, as the page builds it, holds the example's kernel, bias and
+    # input (in PyTorch's (out, in, kh, kw) and (N, C, H, W) layouts) and outputs conv's.
     ex = examples.small_conv()
-    path = DOCS_SRC / "pytorch_layer.py"
-    (layer,) = calls(path, "nn.Conv2d")
-    assert keywords(layer) == {
-        "in_channels": 1, "out_channels": 1, "kernel_size": 2, "stride": 1, "padding": 0,
-    }  # fmt: skip
-    tensors = [np.array(ast.literal_eval(c.args[0])) for c in calls(path, "torch.tensor")]
-    weight, bias, x = tensors
-    np.testing.assert_array_equal(weight, ex.kernel)
-    np.testing.assert_array_equal(bias, ex.bias)
-    np.testing.assert_array_equal(x, ex.image[np.newaxis])
-    (dense,) = calls(path, "nn.Linear")
-    n_in, n_out = ex.image.size, ex.output().size
-    assert keywords(dense) == {"in_features": n_in, "out_features": n_out}
+    pytorch = run["result"]["pytorch"]
+    np.testing.assert_array_equal(array(pytorch["weight"]), ex.kernel)
+    np.testing.assert_array_equal(array(pytorch["bias"]), ex.bias)
+    np.testing.assert_array_equal(array(pytorch["x"]), ex.image[np.newaxis])
+    y = array(pytorch["y"])
+    np.testing.assert_allclose(y, conv(ex.image, ex.kernel, ex.bias)[np.newaxis])
+    np.testing.assert_allclose(y[0], ex.output())
 
 
-class _Conv2D:
-    """Keras's Conv2D for the arguments the page uses, computed with diagram_gen.conv."""
-
-    def __init__(self, filters, kernel_size, strides, padding):
-        assert padding == "valid"
-        self.filters, self.kernel_size, self.strides = filters, kernel_size, strides
-
-    def build(self, input_shape):
-        self.input_shape = input_shape
-
-    def set_weights(self, weights):
-        kernel, bias = weights
-        assert kernel.shape == (self.kernel_size, self.kernel_size, 1, self.filters)
-        self.kernel, self.bias = kernel, bias
-
-    def __call__(self, x):
-        # channels-last (N, H, W, C) -> channels-first, and the kernel to (out, in, kh, kw).
-        y = conv(x[0].transpose(2, 0, 1), self.kernel.transpose(3, 2, 0, 1), self.bias,
-                 stride=self.strides)  # fmt: skip
-        return y.transpose(1, 2, 0)[np.newaxis]
-
-
-def test_keras_code_runs_and_gives_the_example_output(monkeypatch):
-    # Proves the Keras snippet, run as written, feeds the example's numbers to the layer
-    # in Keras's layout and gets the example's outputs with the shape the page shows.
-    fake = types.ModuleType("keras")
-    fake.layers = types.SimpleNamespace(Conv2D=_Conv2D)
-    monkeypatch.setitem(sys.modules, "keras", fake)
-    namespace: dict[str, object] = {}
-    source = (DOCS_SRC / "keras_layer.py").read_text(encoding="utf-8")
-    exec(compile(source, "keras_layer.py", "exec"), namespace)
+def test_pytorch_dense_layer_is_diagram_gens_matrix(run):
+    # Proves the weight matrix the page reads off the PyTorch layer, column by column, is
+    # conv_matrix's, and that the nn.Linear holding it gives the convolution's outputs.
     ex = examples.small_conv()
-    y = namespace["y"]
-    assert y.shape == (1, 2, 2, 1)
-    np.testing.assert_array_equal(y[0, :, :, 0], ex.output()[0])
-    assert f"`{y.shape}`" in code_shapes_markdown()
+    pytorch = run["result"]["pytorch"]
+    expected = conv_matrix(ex.kernel, ex.image.shape)
+    np.testing.assert_allclose(array(pytorch["matrix"]), expected)
+    np.testing.assert_allclose(array(pytorch["dense_weight"]), expected)
+    np.testing.assert_allclose(array(pytorch["dense_bias"]), np.full(expected.shape[0], 1.0))
+    np.testing.assert_allclose(array(pytorch["dense_y"]), ex.output().ravel())
 
 
-def test_shapes_table_matches_the_layouts():
-    # Proves the generated table gives each library's real layout of the example arrays.
-    table = code_shapes_markdown()
-    assert "| input x | `(1, 1, 3, 3)` | `(1, 3, 3, 1)` | `(1, 3, 3)` |" in table
-    assert "| kernel | `(1, 1, 2, 2)` | `(2, 2, 1, 1)` | `(1, 1, 2, 2)` |" in table
-    outputs = ", ".join(str(int(v)) for v in examples.small_conv().output().ravel())
-    assert outputs in table
+def test_keras_code_runs_on_torch_and_gives_the_example_output(run):
+    # Proves the Keras file picks the torch backend itself (the run sets no KERAS_BACKEND)
+    # and that its layer holds the example in Keras's channels-last layouts, outputs included.
+    ex = examples.small_conv()
+    keras = run["result"]["keras"]
+    assert keras["backend"] == "torch"
+    assert keras["y_is_a_torch_tensor"]
+    np.testing.assert_array_equal(array(keras["kernel"]), ex.kernel.transpose(2, 3, 1, 0))
+    np.testing.assert_array_equal(array(keras["bias"]), ex.bias)
+    np.testing.assert_array_equal(array(keras["x"]), ex.image.transpose(1, 2, 0)[np.newaxis])
+    y = array(keras["y"])
+    np.testing.assert_allclose(y[0].transpose(2, 0, 1), ex.output(), rtol=1e-6)
+
+
+def test_shapes_table_is_what_the_libraries_give(run):
+    # Proves each PyTorch and Keras shape in the page's table is that of the real tensor,
+    # and the diagram_gen column that of the package's arrays.
+    ex = examples.small_conv()
+    pytorch, keras = run["result"]["pytorch"], run["result"]["keras"]
+    real = {
+        "input x": (pytorch["x"], keras["x"], ex.image.shape),
+        "kernel": (pytorch["weight"], keras["kernel"], ex.kernel.shape),
+        "bias": (pytorch["bias"], keras["bias"], ex.bias.shape),
+        "output y": (pytorch["y"], keras["y"], ex.output().shape),
+        "as a dense layer": (
+            pytorch["dense_weight"],
+            {"shape": keras["dense_kernel_shape"]},
+            conv_matrix(ex.kernel, ex.image.shape).shape,
+        ),
+    }
+    expected = {
+        name: (tuple(pt["shape"]), tuple(k["shape"]), tuple(numpy_shape))
+        for name, (pt, k, numpy_shape) in real.items()
+    }
+    assert table_rows() == expected
+
+
+def test_output_values_on_the_page_are_those_of_all_three(run):
+    # Proves "In all three, the output values are ..." under the table: PyTorch's, Keras's
+    # (back in channels-first order) and diagram_gen's outputs are those values.
+    match = re.search(r"In all three, the output values are ([-\d., ]+)\.", code_shapes_markdown())
+    assert match, "the sentence under the shapes table is missing"
+    quoted = np.array([float(v) for v in match.group(1).split(", ")])
+    pytorch, keras = run["result"]["pytorch"], run["result"]["keras"]
+    np.testing.assert_allclose(array(pytorch["y"]).ravel(), quoted)
+    np.testing.assert_allclose(array(keras["y"])[0].transpose(2, 0, 1).ravel(), quoted)
+    np.testing.assert_allclose(examples.small_conv().output().ravel(), quoted)
+
+
+def test_keras_config_goes_to_keras_home_only(run):
+    # Proves the run wrote Keras's config where KERAS_HOME says, not in the home folder,
+    # so the tests never write into a developer's ~/.keras.
+    folder = run["folder"]
+    assert (folder / "keras-home" / "keras.json").is_file()
+    assert not (folder / "home" / ".keras").exists()
