@@ -58,7 +58,7 @@ $(VENV_OK): pyproject.toml constraints.txt
 	@$(PYTHON) -c 'import venv, ensurepip' 2>/dev/null || { echo "Python's venv module is missing: install python3-venv and run make again." >&2; exit 1; }
 	@echo "Creating $(VENV) and installing the pinned packages (once)..."
 	$(PYTHON) -m venv $(VENV)
-	$(VENV)/bin/pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[dev]' \
+	$(VENV)/bin/pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[dev,frameworks]' \
 		2>&1 | sed '/WARNING: Location .* is ignored/d'  # noise from this machine's pip.conf
 	@touch $@
 
@@ -122,7 +122,7 @@ bench: | $(VENV_OK) ## time the builds; measure three ways to convolve (commit t
 constraints: ## re-pin the package versions in constraints.txt (needs the network)
 	rm -rf build/constraints-venv
 	$(PYTHON) -m venv build/constraints-venv
-	build/constraints-venv/bin/pip install --quiet -e '.[dev]'
+	build/constraints-venv/bin/pip install --quiet -e '.[dev,frameworks]'
 	{ sed -n '1,2p' constraints.txt; build/constraints-venv/bin/pip freeze --exclude-editable; } > constraints.txt.tmp
 	mv constraints.txt.tmp constraints.txt
 

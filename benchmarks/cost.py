@@ -40,7 +40,7 @@ import statistics
 import sys
 import time
 from collections.abc import Callable
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 #: Threads the BLAS library (behind the dense and im2col matrix products) may use. One by
@@ -292,7 +292,7 @@ def main() -> None:
     seconds = time.perf_counter() - began
     record = {
         "schema": SCHEMA,
-        "measured": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "measured": datetime.now(UTC).isoformat(timespec="seconds"),
         "machine": info,
         "load_average": {"before": load_before, "after": load_average()},
         "parameters": {

@@ -19,7 +19,7 @@ import math
 import os
 import textwrap
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -346,7 +346,7 @@ def machine_words(m: Measurement) -> str:
 
 def date_words(m: Measurement) -> str:
     """``2026-11-21 10:59 UTC``."""
-    return m.measured.astimezone(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    return m.measured.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
 
 
 def _layer_words(m: Measurement) -> str:
