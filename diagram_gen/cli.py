@@ -3,7 +3,8 @@
 Bad input (an unknown figure, key or format, a value the layer math rejects) ends with
 exit status 2 and one sentence on stderr; nothing is written then, and files from earlier
 runs stay as they were, because every file of a figure is rendered in memory before the
-first one is written.
+first one is written. A missing Graphviz says how to install it (exit status 3); Ctrl-C
+stops with one line (exit status 130).
 """
 
 from __future__ import annotations
@@ -20,6 +21,8 @@ from diagram_gen.style import THEMES
 PROG = "diagram-gen"
 EXIT_BAD_INPUT = 2
 EXIT_FAILURE = 1
+EXIT_MISSING_TOOL = 3  # a program to install, not a value to change
+EXIT_INTERRUPTED = 130  # Ctrl-C, as shells report it
 
 EXAMPLES = """\
 examples:
@@ -75,6 +78,12 @@ def _themes(text: str) -> tuple[str, ...]:
     return names
 
 
+def _folder(text: str) -> Path:
+    if not text.strip():
+        raise UsageError("--out must name a folder, got an empty string.")
+    return Path(text)
+
+
 def _options(args: argparse.Namespace) -> export.ExportOptions:
     try:
         formats = export.parse_formats(args.format)
@@ -120,7 +129,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     output.add_argument(
         "--out",
-        type=Path,
+        type=_folder,
         default=Path("."),
         help="folder to write into (default: the current folder)",
     )
@@ -243,10 +252,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (UsageError, ValueError) as error:
         return _fail(str(error), EXIT_BAD_INPUT)
     except OSError as error:
-        where = f" {error.filename}" if error.filename else ""
+        where = f" into {error.filename}" if error.filename else ""
         return _fail(f"cannot write{where}: {error.strerror or error}", EXIT_BAD_INPUT)
+    except export.ToolMissing as error:
+        return _fail(str(error), EXIT_MISSING_TOOL)
     except RuntimeError as error:  # Graphviz failed
         return _fail(str(error), EXIT_FAILURE)
+    except KeyboardInterrupt:
+        print(f"{PROG}: interrupted.", file=sys.stderr)
+        return EXIT_INTERRUPTED
 
 
 def _fail(message: str, status: int) -> int:

@@ -16,6 +16,7 @@ import contextlib
 import io
 import os
 import re
+import shutil
 import subprocess
 import tempfile
 from collections.abc import Iterable, Mapping
@@ -35,6 +36,27 @@ from matplotlib.text import Text  # noqa: E402
 
 FORMATS = ("svg", "pdf", "png")
 DEFAULT_DPI = 200
+#: The largest PNG written, in pixels (about 10,000 x 10,000): beyond it, memory runs out.
+MAX_PIXELS = 100_000_000
+GRAPHVIZ_MISSING = (
+    "Graphviz's dot program is not installed, and this figure is drawn with it: install "
+    "Graphviz (Debian or Ubuntu: sudo apt-get install graphviz; macOS: brew install "
+    "graphviz) and run again."
+)
+
+
+class ToolMissing(RuntimeError):
+    """A program the figure needs (Graphviz's ``dot``) is not installed."""
+
+
+def check_pixels(width_in: float, height_in: float, dpi: int) -> None:
+    """Refuse, in one sentence, a PNG too large to hold in memory."""
+    pixels = round(width_in * dpi) * round(height_in * dpi)
+    if pixels > MAX_PIXELS:
+        raise ValueError(
+            f"a {width_in:.3g} x {height_in:.3g} inch PNG at {dpi} dpi would have "
+            f"{pixels:,} pixels, more than the {MAX_PIXELS:,} allowed: lower --width or --dpi."
+        )
 #: 2000-01-01: any fixed date works; it only has to be the same on every build.
 SOURCE_DATE_EPOCH = "946684800"
 
@@ -58,6 +80,8 @@ def figure_bytes(fig: Figure, fmt: str, *, salt: str, options: ExportOptions) ->
     """Render a matplotlib figure to the bytes of one format, the same bytes every time."""
     if options.width is not None:
         scale_figure(fig, options.width / fig.get_figwidth())
+    if fmt == "png":
+        check_pixels(fig.get_figwidth(), fig.get_figheight(), options.dpi)
     metadata: dict[str, object | None] = {
         "svg": {"Date": None, "Creator": None},
         "pdf": {"CreationDate": None, "ModDate": None, "Producer": None, "Creator": None},
@@ -104,8 +128,18 @@ def graph_bytes(graph: graphviz.Digraph, fmt: str, *, options: ExportOptions) ->
         # size with "!" scales the drawing up or down to exactly this width (in inches).
         source.graph_attr["size"] = f"{options.width:g},1000!"
         source.graph_attr["ratio"] = "compress"
+    if fmt == "png":  # the SVG's size in points says how large the PNG will be
+        width_pt, height_pt = svg_size(_run_dot(source, "svg"))
+        check_pixels(width_pt / 72, height_pt / 72, options.dpi)
     source.graph_attr["dpi"] = str(options.dpi) if fmt == "png" else "72"
     device = {"svg": "svg", "pdf": "pdf:cairo", "png": "png:cairo"}[fmt]
+    return _strip_graphviz_version(_run_dot(source, device), fmt)
+
+
+def _run_dot(source: graphviz.Digraph, device: str) -> bytes:
+    """``dot -T<device>`` on the graph's DOT source; one-sentence errors."""
+    if shutil.which("dot") is None:
+        raise ToolMissing(GRAPHVIZ_MISSING)
     env = dict(os.environ, SOURCE_DATE_EPOCH=SOURCE_DATE_EPOCH)
     result = subprocess.run(
         ["dot", f"-T{device}"],
@@ -117,7 +151,18 @@ def graph_bytes(graph: graphviz.Digraph, fmt: str, *, options: ExportOptions) ->
     if result.returncode != 0:
         message = result.stderr.decode(errors="replace").strip().splitlines()
         raise RuntimeError(f"Graphviz could not draw the graph: {' '.join(message)}.")
-    return _strip_graphviz_version(result.stdout, fmt)
+    return result.stdout
+
+
+SVG_SIZE = re.compile(rb'<svg width="([0-9.]+)pt" height="([0-9.]+)pt"')
+
+
+def svg_size(svg: bytes) -> tuple[float, float]:
+    """Width and height in points of an SVG that Graphviz wrote."""
+    match = SVG_SIZE.search(svg)
+    if match is None:
+        raise RuntimeError("Graphviz wrote an SVG without a size in points.")
+    return float(match.group(1)), float(match.group(2))
 
 
 def _strip_graphviz_version(data: bytes, fmt: str) -> bytes:
@@ -150,7 +195,10 @@ def write_atomic(path: Path, data: bytes) -> None:
     file is replaced even when its bytes are unchanged, so that make sees it is up to date.
     """
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    except OSError as error:  # name the folder the reader chose, not our temporary file
+        raise OSError(error.errno, error.strerror, str(path.parent)) from None
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)

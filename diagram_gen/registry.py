@@ -28,7 +28,7 @@ from typing import Any
 
 import graphviz
 
-from diagram_gen import export, figures
+from diagram_gen import export, figures, params
 from diagram_gen.style import THEMES, Theme, theme_context
 
 
@@ -52,21 +52,33 @@ class FigureSpec:
         return {name: p.default for name, p in signature.parameters.items()}
 
     @property
+    def parameters(self) -> dict[str, params.Param]:
+        """Each parameter's kind and range: the module's ``PARAMETERS``, else the common
+        ones of :mod:`diagram_gen.params` (a test checks that every parameter has one)."""
+        own = getattr(self.module, "PARAMETERS", {})
+        found = {name: params.spec_for(name, own) for name in self.defaults}
+        return {name: spec for name, spec in found.items() if spec is not None}
+
+    @property
     def source(self) -> Path:
         """The module that draws this figure (the Makefile rebuilds it when it changes)."""
         return Path(inspect.getsourcefile(self.module) or "")
 
     def resolve(self, overrides: Mapping[str, Any]) -> dict[str, Any]:
-        """Defaults updated with ``overrides``; an unknown key is refused in one sentence."""
-        params = self.defaults
-        unknown = sorted(set(overrides) - set(params))
+        """Defaults updated with ``overrides``, each checked against its kind and range;
+        an unknown key or a wrong value is refused in one sentence."""
+        values = self.defaults
+        unknown = sorted(set(overrides) - set(values))
         if unknown:
-            known = ", ".join(params) or "none"
+            known = ", ".join(values) or "none"
             raise ValueError(
                 f"{self.id} has no parameter {unknown[0]!r}; its parameters are {known}."
             )
-        params.update(overrides)
-        return params
+        specs = self.parameters
+        for name, value in overrides.items():
+            spec = specs.get(name)
+            values[name] = spec.check(f"{self.id}'s {name}", value) if spec else value
+        return values
 
     def data(self, overrides: Mapping[str, Any] | None = None) -> Any:
         """Compute the arrays this figure draws, with the reader's overrides."""

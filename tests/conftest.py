@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import os
 import sys
 
 import numpy as np
 import pytest
+from ci import is_ci
 from hypothesis import HealthCheck, settings
 
 # The shared figure checks are plain asserts; rewrite them so a failure shows the values.
@@ -17,7 +17,7 @@ settings.register_profile(
     "ci", derandomize=True, deadline=None, suppress_health_check=[HealthCheck.too_slow]
 )
 settings.register_profile("dev", deadline=None)
-settings.load_profile("ci" if os.environ.get("CI") else "dev")
+settings.load_profile("ci" if is_ci() else "dev")
 
 
 @pytest.fixture

@@ -17,10 +17,15 @@ from matplotlib.figure import Figure
 
 from diagram_gen import layers
 from diagram_gen.figures import _blocks, _matrix
+from diagram_gen.params import Int
 from diagram_gen.style import Theme
 
 FIGURE_ID = "conv-1d-2d-3d"
 TITLE = "The weight matrix in 1D, 2D and 3D: Toeplitz, doubly and triply block Toeplitz"
+PARAMETERS = {
+    "size_1d": Int(1, 12), "kernel_1d": Int(1, 6), "size_2d": Int(1, 6),
+    "kernel_2d": Int(1, 4), "size_3d": Int(1, 4), "kernel_3d": Int(1, 3),
+}  # fmt: skip
 
 #: Largest and smallest inches per matrix entry; below the smallest the cells get no text.
 MAX_CELL_INCHES = 0.36

@@ -30,10 +30,12 @@ from matplotlib.transforms import blended_transform_factory
 
 from diagram_gen import cost
 from diagram_gen.figures import _lineplot
+from diagram_gen.params import Text
 from diagram_gen.style import REDDISH_PURPLE, Theme
 
 FIGURE_ID = "cost-measured"
 TITLE = "One convolution three ways: measured time as the image grows"
+PARAMETERS = {"path": Text()}
 
 #: The committed measurement, relative to the repository root.
 DEFAULT_PATH = "benchmarks/data/cost-benchmark.json"

@@ -17,10 +17,12 @@ from matplotlib.figure import Figure
 
 from diagram_gen import examples, layers
 from diagram_gen.figures import _blocks, _matrix
+from diagram_gen.params import Int
 from diagram_gen.style import Theme
 
 FIGURE_ID = "equivariance"
 TITLE = "Translation equivariance: the feature map moves with the image"
+PARAMETERS = {"canvas": Int(3, 10), "offset": Int(0, 4), "shift": Int(0, 4), "pool": Int(1, 4)}
 
 #: Gap between two grids of a row, and between the two rows, in cells.
 GAP = 1.6

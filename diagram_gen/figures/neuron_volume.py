@@ -28,10 +28,12 @@ from diagram_gen import examples
 from diagram_gen.examples import ConvLayer, format_number
 from diagram_gen.figures import _volume
 from diagram_gen.figures._volume import Oblique
+from diagram_gen.params import Int
 from diagram_gen.style import Theme, text_colour_on
 
 FIGURE_ID = "neuron-volume"
 TITLE = "A neuron, a depth column and a feature map in the output volume"
+PARAMETERS = {"size": Int(1, 64), "channels": Int(1, 8), "field": Int(1, 15), "kernels": Int(1, 8)}
 example = examples.volume_example
 
 #: Largest drawable sizes: past them the volumes, or the row of kernels, outgrow a slide.

@@ -18,10 +18,12 @@ from matplotlib.figure import Figure
 from diagram_gen import layers, padding
 from diagram_gen.examples import subscript
 from diagram_gen.figures import _blocks, _matrix
+from diagram_gen.params import Int
 from diagram_gen.style import Theme
 
 FIGURE_ID = "padding-modes"
 TITLE = "Padding modes: zeros, reflect, replicate and circular"
+PARAMETERS = {"n": Int(1, 12), "padding": Int(0, 4)}
 
 #: Inches per cell, gap between the two columns of panels and between rows, in cells.
 INCHES = 0.55

@@ -30,10 +30,12 @@ from matplotlib.ticker import FixedLocator, NullLocator
 
 from diagram_gen import layers
 from diagram_gen.figures import _lineplot
+from diagram_gen.params import Int
 from diagram_gen.style import REDDISH_PURPLE, Theme
 
 FIGURE_ID = "param-count"
 TITLE = "Parameters of fully connected, locally connected and convolutional layers"
+PARAMETERS = {"smallest": Int(1, 4096), "largest": Int(1, 4096)}
 
 #: Largest weight matrix (rows x columns) whose entries are counted one by one.
 MAX_COUNTED_ENTRIES = 2_000_000

@@ -43,10 +43,12 @@ from matplotlib.patches import FancyArrowPatch, Rectangle
 from diagram_gen import layers
 from diagram_gen.examples import MINUS, format_number
 from diagram_gen.figures import _lineplot, _matrix
+from diagram_gen.params import Int
 from diagram_gen.style import Theme, text_colour_on
 
 FIGURE_ID = "real-image-filters"
 TITLE = "A photograph through real filters, and one pixel traced back"
+PARAMETERS = {"size": Int(16, 256)}
 
 PHOTOGRAPH = "grace_hopper.jpg"
 #: ITU-R BT.601 luma weights for R, G and B (0.299, 0.587, 0.114), times 1000.

@@ -27,10 +27,15 @@ from matplotlib.patches import Circle
 from diagram_gen import layers
 from diagram_gen.examples import subscript
 from diagram_gen.figures import _grid, _matrix
+from diagram_gen.params import Int
 from diagram_gen.style import Theme
 
 FIGURE_ID = "receptive-field-growth"
 TITLE = "The receptive field grows with depth, and faster with stride"
+PARAMETERS = {
+    "n_in": Int(1, 33), "kernel": Int(1, 7), "n_layers": Int(1, 5), "stride": Int(1, 3),
+    "strided_layers": Int(0, 5),
+}  # fmt: skip
 
 #: Most layers in a stack.
 MAX_LAYERS = 5

@@ -22,7 +22,13 @@ from diagram_gen.style import Theme
 
 FIGURE_ID = "sparse-connectivity-1d"
 TITLE = "Sparse connectivity: a fully connected layer beside a sparsely connected one"
-example = examples.line_example
+
+
+def example(*, n_in: int = 8, kernel: int = 3) -> ConvLayer:
+    """The 1D example's sizes; this figure draws its connections, not its values, so it
+    has no seed to offer (:func:`diagram_gen.examples.line_example`)."""
+    return examples.line_example(n_in=n_in, kernel=kernel)
+
 
 INPUT_SPACING = 0.8  # inches between input nodes
 LAYER_GAP = 2.4  # inches from the input row to the output row

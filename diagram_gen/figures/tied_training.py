@@ -25,10 +25,15 @@ from diagram_gen import training
 from diagram_gen.examples import format_number
 from diagram_gen.figures import _lineplot
 from diagram_gen.figures._lineplot import scientific
+from diagram_gen.params import Float, Int
 from diagram_gen.style import REDDISH_PURPLE, Theme
 
 FIGURE_ID = "tied-training"
 TITLE = "Training a convolution and its tied dense layer side by side"
+PARAMETERS = {
+    "size": Int(2, 12), "batch": Int(1, 64), "steps": Int(1, 200),
+    "learning_rate": Float(1e-4, 1.0),
+}  # fmt: skip
 example = training.setup
 
 #: The unit roundoff scale of float64: the gap between 1 and the next float.

@@ -20,6 +20,7 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
+from ci import is_ci
 
 ROOT = Path(__file__).resolve().parents[2]
 SITE = ROOT / "site"
@@ -40,29 +41,16 @@ CHROMIUM_ARGS = [
     # host name at all, so even a request that escaped the route could not get out.
     "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
 ]
-# What the site is built from; site/index.html older than any of these is stale.
-SITE_SOURCES = ["mkdocs.yml", "docs", "hooks", "diagram_gen"]
 
 
 def missing_tool(reason: str) -> None:
     """Skip, or fail under CI: a CI run must not go green by skipping the browser test."""
-    if os.environ.get("CI"):
+    if is_ci():
         pytest.fail(f"{reason} (CI is set, so this fails instead of skipping)", pytrace=False)
     pytest.skip(reason)
 
 
 # --- the built site --------------------------------------------------------------------
-
-
-def newest_source_mtime() -> float:
-    newest = 0.0
-    for name in SITE_SOURCES:
-        path = ROOT / name
-        files = [path] if path.is_file() else path.rglob("*") if path.is_dir() else []
-        for file in files:
-            if file.is_file() and "__pycache__" not in file.parts:
-                newest = max(newest, file.stat().st_mtime)
-    return newest
 
 
 def make_site() -> subprocess.CompletedProcess[str]:
@@ -76,13 +64,12 @@ def make_site() -> subprocess.CompletedProcess[str]:
 
 @functools.cache
 def ensure_site() -> str | None:
-    """Build site/ when it is missing or older than its sources; return an error or None.
+    """Bring site/ up to date with ``make site`` (which knows what it depends on and does
+    nothing when it is current); return an error or None.
 
     Cached: it runs once per session however many tests ask for it.
     """
     index = SITE / "index.html"
-    if index.is_file() and index.stat().st_mtime >= newest_source_mtime():
-        return None
     result = make_site()
     if result.returncode != 0:
         output = (result.stdout + result.stderr).strip()[-3000:]
