@@ -76,6 +76,73 @@ def file_name(figure_id: str, theme: str, fmt: str) -> str:
     return f"{figure_id}-{theme}.{fmt}"
 
 
+@dataclass(frozen=True)
+class _SavedSubset:
+    """What the cached subsetter yields: the saved font's bytes and the glyph mapping."""
+
+    font: bytes
+    glyph_index_map: dict
+
+
+_SUBSETS: dict[tuple[str, int, frozenset[int]], _SavedSubset] = {}
+
+
+#: OpenType layout tables (kerning, ligatures) that a PDF never uses: matplotlib has placed
+#: every glyph already, and PDF viewers draw glyphs where the file says. Reading them is
+#: most of the subsetting time.
+LAYOUT_TABLES = ("GPOS", "GSUB", "GDEF", "BASE", "JSTF", "MATH")
+
+
+@contextlib.contextmanager
+def _without_layout_tables():
+    """Make fontTools's subsetter drop the layout tables while matplotlib subsets."""
+    from fontTools import subset
+
+    original = subset.Options.__init__
+
+    def init(self, **kwargs):
+        original(self, **kwargs)
+        self.drop_tables = [*self.drop_tables, *LAYOUT_TABLES]
+
+    subset.Options.__init__ = init
+    try:
+        yield
+    finally:
+        subset.Options.__init__ = original
+
+
+def _install_subset_cache() -> None:
+    """Subset each font for a set of glyphs once per process, not once per PDF.
+
+    Matplotlib's PDF writer re-reads and subsets DejaVu with fontTools for every file,
+    which is a third of a PDF's time; the light and dark PDFs of a figure need the same
+    glyphs. The cache returns the very bytes fontTools wrote, so the PDFs do not change.
+    """
+    from matplotlib.backends import _backend_pdf_ps as pdf_ps
+
+    if getattr(pdf_ps, "_diagram_gen_cached", False):
+        return
+    subset, as_file = pdf_ps.get_glyphs_subset, pdf_ps.font_as_file
+
+    @contextlib.contextmanager
+    def cached_subset(fontfile, glyphs):
+        key = (str(fontfile), getattr(fontfile, "face_index", 0), frozenset(glyphs))
+        if key not in _SUBSETS:
+            with _without_layout_tables(), subset(fontfile, glyphs) as result:
+                data = as_file(result.font).getvalue()
+                _SUBSETS[key] = _SavedSubset(data, dict(result.glyph_index_map))
+        yield _SUBSETS[key]
+
+    def saved_as_file(font):
+        return io.BytesIO(font) if isinstance(font, bytes) else as_file(font)
+
+    pdf_ps.get_glyphs_subset, pdf_ps.font_as_file = cached_subset, saved_as_file
+    pdf_ps._diagram_gen_cached = True
+
+
+_install_subset_cache()
+
+
 def figure_bytes(fig: Figure, fmt: str, *, salt: str, options: ExportOptions) -> bytes:
     """Render a matplotlib figure to the bytes of one format, the same bytes every time."""
     if options.width is not None:

@@ -114,6 +114,18 @@ def _one_line(error: Exception) -> str:
     return " ".join(str(error).split())
 
 
+def warm_up() -> None:
+    """Load what every render needs (the backends, fontTools, the fonts) once, before
+    the workers fork, so that no worker loads it again."""
+    from fontTools import subset  # noqa: F401  (the PDF writer imports it on first use)
+    from matplotlib.figure import Figure
+
+    fig = Figure(figsize=(1, 1))
+    fig.text(0.5, 0.5, "x₁ α·β")
+    for fmt in export.FORMATS:
+        export.figure_bytes(fig, fmt, salt="warm-up", options=export.ExportOptions(dpi=50))
+
+
 def _worker_init() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C, once
 
@@ -143,6 +155,7 @@ def build(tasks: Sequence[str], plan: Plan, *, jobs: int, log=sys.stdout) -> lis
         for task in tasks:
             outcomes.append(_report(_run_task(task), log))
     else:
+        warm_up()
         context = multiprocessing.get_context("fork")
         pool = context.Pool(min(jobs, len(tasks)), initializer=_worker_init)
         try:
