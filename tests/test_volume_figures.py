@@ -153,7 +153,7 @@ def test_neuron_volume_labels_every_dimension_with_the_computed_shapes(theme):
 @THEMES
 def test_neuron_volume_depth_column_holds_the_loop_activations(theme):
     # Proves the k neurons of the depth column carry the activations of the k kernels at
-    # one place (loop convolution over the 5x5x3 field, plus each kernel's bias), each in
+    # one place (loop convolution over the 3x5x5 field, plus each kernel's bias), each in
     # its kernel's colour, fed by a line in that colour from the kernel drawn in it too.
     data, fig = render("neuron-volume", theme)
     layer = examples.volume_example()
@@ -214,8 +214,8 @@ def test_neuron_volume_geometry_and_drawing_order(theme):
 
 
 def test_neuron_volume_with_many_kernels_lists_the_activations_beside_the_column():
-    # Proves a custom layer (12x12x6 input, 6 kernels of 3x3x6) is drawn from its own
-    # numbers: the output is 10x10x6 by the loop count, and when the neurons are too
+    # Proves a custom layer (6x12x12 input, 6 kernels of 6x3x3) is drawn from its own
+    # numbers: the output is 6x10x10 by the loop count, and when the neurons are too
     # small for their numbers, the label beside the column lists the loop activations.
     params = {"size": 12, "field": 3, "channels": 6, "kernels": 6}
     data, fig = render("neuron-volume", **params)
@@ -278,7 +278,7 @@ def test_multichannel_kernel_draws_slices_parts_and_their_sum(theme, overrides):
 def test_multichannel_kernel_works_out_one_cell_product_by_product():
     # Proves the written sum of y11: per channel, each weight times the pixel under it
     # (loop over the framed patch) adds up to that channel's part, and the parts plus the
-    # bias give the output cell; 12 products in all for a 2x2x3 kernel.
+    # bias give the output cell; 12 products in all for a 3x2x2 kernel.
     data, fig = render("multichannel-kernel")
     layer = examples.multichannel_example()
     kernel, image, bias = layer.kernel[0], layer.image, float(layer.bias[0])
