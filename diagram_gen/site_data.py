@@ -498,9 +498,14 @@ def _other_way() -> dict[str, str]:
     # A 1x1 convolution is the same dense layer applied to every pixel's channel vector.
     w1 = rng.normal(size=(8, 3))
     per_pixel = np.einsum("oc,chw->ohw", w1, x)
-    one_by_one = layers.conv(x, w1.reshape(8, 3, 1, 1))
+    w1x1 = w1.reshape(8, 3, 1, 1)
+    one_by_one = layers.conv(x, w1x1)
     return {
         "other.input": shape_text(x.shape),
+        "other.channels": count(x.shape[0]),
+        "other.side": shape_text(x.shape[1:]),
+        "other.one_by_one_kernels": count(w1x1.shape[0]),
+        "other.one_by_one_kernel": shape_text(w1x1.shape[1:]),
         "other.outputs": count(weights.shape[0]),
         "other.kernel": shape_text(x.shape),
         "other.conv_out": shape_text(conv_out.shape),

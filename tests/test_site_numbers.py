@@ -266,3 +266,18 @@ def test_tied_weights_sum_one_gradient_per_placement(numbers):
     slow = float(numbers["training.untied_loss"])
     fast = float(numbers["training.equal_loss"])
     assert fast < slow / 10 and float(numbers["training.loss_last"]) < fast
+
+
+def test_other_way_shapes_are_written_channels_first(numbers):
+    # Proves /other-way/'s shapes agree with each other channels first: the full-size
+    # kernel is the input's C x H x W and fits once (output outputs x 1 x 1, by placing it);
+    # a 1x1 kernel is C x 1 x 1 and keeps the height and width (one map per kernel).
+    c = int(numbers["other.channels"])
+    h, w = (int(s) for s in numbers["other.side"].split("x"))
+    outputs = int(numbers["other.outputs"])
+    kernels = int(numbers["other.one_by_one_kernels"])
+    assert numbers["other.input"] == numbers["other.kernel"] == written(c, h, w)
+    assert numbers["other.conv_out"] == written(outputs, placements(h, h), placements(w, w))
+    assert numbers["other.one_by_one_kernel"] == written(c, 1, 1)
+    assert numbers["other.one_by_one_out"] == written(kernels, placements(h, 1), placements(w, 1))
+    assert numbers["other.one_by_one_params"] == str(kernels * c + kernels)
