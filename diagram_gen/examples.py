@@ -210,9 +210,9 @@ def lenet5_c3_table() -> np.ndarray:
 def volume_example(
     *, size: int = 32, channels: int = 3, field: int = 5, kernels: int = 5, seed: int = 0
 ) -> ConvLayer:
-    """The volume example (seed 000): a 32x32x3 input and k = 5 kernels of 5x5x3.
+    """The volume example (seed 000): a 3x32x32 input (C x H x W) and k = 5 kernels of 3x5x5.
 
-    Every output neuron sees one 5x5x3 receptive field; the 5 neurons at the same place
+    Every output neuron sees one 3x5x5 receptive field; the 5 neurons at the same place
     in the 5 feature maps form a depth column. Values are small integers from ``seed``.
     """
     for name, value in (("size", size), ("channels", channels), ("field", field),
@@ -231,7 +231,7 @@ def multichannel_example(
     kernel: int = 2,
     seed: int = 3,
 ) -> ConvLayer:
-    """A colour-sized example small enough to print: 3 channels of 4x4, kernels 2x2x3.
+    """A colour-sized example small enough to print: 3 channels of 4x4, kernels 3x2x2.
 
     The channels example of seed 003: each kernel has one 2D slice per input channel,
     with different weights in each slice; C_out kernels give C_out feature maps.

@@ -155,7 +155,7 @@ def _line() -> dict[str, str]:
     }
 
 
-#: The volume example of seed 000: a 32x32x3 input, 5x5 receptive fields, k = 5 kernels.
+#: The volume example of seed 000: a 3x32x32 input, 3x5x5 receptive fields, k = 5 kernels.
 VOLUME = {"channels": 3, "size": 32, "field": 5, "kernels": 5}
 #: The channels example of seed 003: 10 pooled maps as channels, 3x3 kernels of depth 10.
 CHANNELS = {"channels": 10, "size": 12, "field": 3, "kernels": 16}
@@ -169,6 +169,7 @@ def _volume(prefix: str, spec: dict[str, int]) -> dict[str, str]:
     per_kernel = c * k * k
     return {  # shapes channels first, C x H x W, as everywhere on the site
         f"{prefix}.input": shape_text(x.shape),
+        f"{prefix}.side": shape_text(x.shape[1:]),
         f"{prefix}.field": shape_text(w.shape[1:]),
         f"{prefix}.kernels": count(m),
         f"{prefix}.channels": count(c),
@@ -457,17 +458,32 @@ def _pooling() -> dict[str, str]:
     }
 
 
+#: /dimensions/'s example: a 3-channel 8x8 input, 3x3 kernels, a 3D kernel 2 deep.
+DIMENSIONS = {"channels": 3, "size": 8, "kernel": 3, "depth": 2}
+
+
 def _dimensions() -> dict[str, str]:
-    """A 3-channel 8x8 input read by a 2D convolution and by a 3D convolution."""
-    x = np.zeros((3, 8, 8))
-    out_2d = layers.conv(x, np.zeros((1, 3, 3, 3)))  # kernel as deep as the channels
-    out_3d = layers.conv(x[np.newaxis], np.zeros((1, 1, 2, 3, 3)))  # slides along depth too
+    """A 3-channel 8x8 input read by a 2D convolution and by a 3D convolution.
+
+    Shapes channels first: the 2D kernel is C x k x k (as deep as the channels), the 3D
+    kernel depth x k x k on the same numbers read as a one-channel volume.
+    """
+    c, n, k, d = (DIMENSIONS[key] for key in ("channels", "size", "kernel", "depth"))
+    x = np.zeros((c, n, n))
+    w_2d = np.zeros((1, c, k, k))  # kernel as deep as the channels
+    w_3d = np.zeros((1, 1, d, k, k))  # slides along depth too
+    out_2d = layers.conv(x, w_2d)
+    out_3d = layers.conv(x[np.newaxis], w_3d)
     return {
-        "dims.input": "3x8x8",
+        "dims.input": shape_text(x.shape),
+        "dims.channels": count(c),
+        "dims.side": shape_text(x.shape[1:]),
+        "dims.kernel_2d": shape_text(w_2d.shape[1:]),
+        "dims.kernel_3d": shape_text(w_3d.shape[2:]),
         "dims.out_2d": shape_text(out_2d.shape),
         "dims.out_3d": shape_text(out_3d.shape),
-        "dims.params_2d": count(3 * 3 * 3 + 1),
-        "dims.params_3d": count(2 * 3 * 3 + 1),
+        "dims.params_2d": count(w_2d.size + 1),
+        "dims.params_3d": count(w_3d.size + 1),
     }
 
 
@@ -482,9 +498,14 @@ def _other_way() -> dict[str, str]:
     # A 1x1 convolution is the same dense layer applied to every pixel's channel vector.
     w1 = rng.normal(size=(8, 3))
     per_pixel = np.einsum("oc,chw->ohw", w1, x)
-    one_by_one = layers.conv(x, w1.reshape(8, 3, 1, 1))
+    w1x1 = w1.reshape(8, 3, 1, 1)
+    one_by_one = layers.conv(x, w1x1)
     return {
         "other.input": shape_text(x.shape),
+        "other.channels": count(x.shape[0]),
+        "other.side": shape_text(x.shape[1:]),
+        "other.one_by_one_kernels": count(w1x1.shape[0]),
+        "other.one_by_one_kernel": shape_text(w1x1.shape[1:]),
         "other.outputs": count(weights.shape[0]),
         "other.kernel": shape_text(x.shape),
         "other.conv_out": shape_text(conv_out.shape),

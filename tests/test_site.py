@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import re
 import subprocess
 from html.parser import HTMLParser
 from pathlib import Path
@@ -13,8 +14,9 @@ from types import SimpleNamespace
 from urllib.parse import urlsplit
 
 import pytest
+from mkdocs.utils.yaml import yaml_load  # MkDocs's own reader of mkdocs.yml (its !ENV tags)
 
-from diagram_gen import export, registry
+from diagram_gen import deps, export, registry
 from diagram_gen.style import THEMES
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -127,7 +129,10 @@ def test_no_orphaned_figures(site, pages):
         for theme in THEMES
         for fmt in export.FORMATS
     }
-    assert {p.name for p in FIGURES.iterdir()} == expected
+    # The build's own dependency records (deps.DEPS_FOLDER, a hidden folder MkDocs does not
+    # publish) are bookkeeping, not figures; anything else in the folder must be a figure.
+    shown = {p.name for p in FIGURES.iterdir() if p.name != deps.DEPS_FOLDER}
+    assert shown == expected
     used = {Path(urlsplit(a["src"]).path).name for _, a in images(pages)}
     for figure_id in registry.FIGURES:
         assert export.file_name(figure_id, "light", "svg") in used, figure_id
@@ -253,3 +258,27 @@ def test_pages_workflow_builds_with_make_and_publishes_the_site():
     assert upload["with"]["path"] == "site"
     assert "SITE_URL" in (ROOT / "mkdocs.yml").read_text()
     assert workflow["jobs"]["deploy"]["needs"] == "build"
+
+
+def nav_pages(entries) -> list[tuple[str, str]]:
+    """``(title, file)`` of every page in a mkdocs ``nav``, sections flattened, in order."""
+    found: list[tuple[str, str]] = []
+    for entry in entries:
+        ((title, target),) = entry.items()
+        if isinstance(target, list):
+            found += nav_pages(target)
+        else:
+            found.append((title, target))
+    return found
+
+
+def test_home_page_map_lists_the_nav_in_its_order():
+    # Proves the home page's site map is the nav: every page after Home, with the nav's
+    # title and file, in the nav's order, and no page the nav does not have. A page added
+    # to mkdocs.yml but not to the map (or the other way round) fails here.
+    nav = yaml_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"))["nav"]
+    expected = [(title, target) for title, target in nav_pages(nav) if target != "index.md"]
+    home = (ROOT / "docs" / "index.md").read_text(encoding="utf-8")
+    section = home.split("## A map of the site", 1)[1].split("\n## ", 1)[0]
+    rows = re.findall(r"^\| \[([^\]]+)\]\(([^)]+)\) \|", section, flags=re.MULTILINE)
+    assert rows == expected

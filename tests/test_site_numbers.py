@@ -17,13 +17,80 @@ def numbers() -> dict[str, str]:
     return site_data.numbers()
 
 
-def test_shapes_are_written_channels_first(numbers):
-    # Proves the site's one shape order, C x H x W: the 3-channel 32x32 image of the neuron
-    # page and its 5-map output are written with the channels first.
-    assert numbers["volume.input"] == "3x32x32"
-    assert numbers["volume.field"] == "3x5x5"
-    y = layers.conv(np.zeros((3, 32, 32)), np.zeros((5, 3, 5, 5)))
-    assert numbers["volume.output"] == "x".join(map(str, y.shape)) == "5x28x28"
+def placements(n: int, k: int) -> int:
+    """Where a kernel of side k fits along a side of n, counted (stride 1, no padding)."""
+    return sum(1 for start in range(n) if start + k <= n)
+
+
+def written(*shape: int) -> str:
+    """A shape as the pages print it, in the order given: written(3, 32, 32) -> 3x32x32."""
+    return "x".join(str(s) for s in shape)
+
+
+def test_volume_shapes_are_written_channels_first(numbers):
+    # Proves the neuron page's shapes are the volume figure's example, channels first
+    # (C x H x W; C_in x k x k for one kernel), with the output size counted by placing
+    # the kernel rather than by the formula; and that no key uses the channels-last order.
+    layer = examples.volume_example()
+    c, h, w = layer.image.shape
+    m, c_in, kh, kw = layer.kernel.shape
+    out = (m, placements(h, kh), placements(w, kw))
+    assert c_in == c and c != h  # a channels-last string could not pass by accident
+    assert numbers["volume.input"] == written(c, h, w)
+    assert numbers["volume.field"] == written(c, kh, kw)
+    assert numbers["volume.output"] == written(*out)
+    assert numbers["volume.side"] == written(h, w)
+    assert numbers["volume.channels"] == str(c)
+    assert numbers["volume.kernels"] == str(m)
+    assert numbers["volume.neurons"] == f"{out[0] * out[1] * out[2]:,}"
+    for key, hwc in (("input", (h, w, c)), ("field", (kh, kw, c)), ("output", (*out[1:], m))):
+        assert numbers[f"volume.{key}"] != written(*hwc)
+
+
+def test_channels_page_shapes_are_written_channels_first(numbers):
+    # Proves the channels page's shapes channels first for its example (the spec the page
+    # states: 10 maps of 12x12, 16 kernels of side 3): input, one kernel (C_in x k x k),
+    # the weight tensor (C_out x C_in x k x k) and the output, sizes counted by placing.
+    spec = site_data.CHANNELS
+    c, n, k, m = spec["channels"], spec["size"], spec["field"], spec["kernels"]
+    side = placements(n, k)
+    assert numbers["channels.input"] == numbers["channels.shape_in"] == written(c, n, n)
+    assert numbers["channels.field"] == numbers["channels.shape_kernel"] == written(c, k, k)
+    assert numbers["channels.shape_weight"] == written(m, c, k, k)
+    assert numbers["channels.output"] == numbers["channels.shape_out"] == written(m, side, side)
+    assert numbers["channels.colour_in"] == written(3, n, n)
+    assert numbers["channels.grey_in"] == written(1, n, n)
+    assert numbers["channels.kernel_weights"] == str(c * k * k)
+
+
+def test_group_kernels_are_written_channels_first(numbers):
+    # Proves each row of the groups table: a kernel of a layer with g groups reads C_in / g
+    # channels, written (C_in / g) x k x k, and the layer has C_out such kernels plus biases.
+    spec = site_data.CHANNELS
+    c, k, m = spec["channels"], spec["field"], spec["kernels"]
+    for name, groups, outputs in (("full", 1, m), ("two", 2, m), ("depthwise", c, c),
+                                  ("depthwise2", c, 2 * c)):  # fmt: skip
+        assert numbers[f"groups.{name}_kernel"] == written(c // groups, k, k)
+        assert numbers[f"groups.{name}_params"] == f"{outputs * (c // groups) * k * k + outputs:,}"
+
+
+def test_dimension_page_kernels_are_written_channels_first(numbers):
+    # Proves /dimensions/'s two kernels: the 2D one is as deep as the channels (C x k x k)
+    # and makes one map; the 3D one (depth x k x k) slides along the depth too, so its
+    # output has one channel and a depth of its own, counted by placing it.
+    spec = site_data.DIMENSIONS
+    c, n, k, depth = spec["channels"], spec["size"], spec["kernel"], spec["depth"]
+    assert depth < c  # so the 3D kernel really moves along the depth
+    assert numbers["dims.input"] == written(c, n, n)
+    assert numbers["dims.side"] == written(n, n)
+    assert numbers["dims.kernel_2d"] == written(c, k, k)
+    assert numbers["dims.kernel_3d"] == written(depth, k, k)
+    assert numbers["dims.out_2d"] == written(1, placements(n, k), placements(n, k))
+    assert numbers["dims.out_3d"] == written(
+        1, placements(c, depth), placements(n, k), placements(n, k)
+    )
+    assert numbers["dims.params_2d"] == str(c * k * k + 1)
+    assert numbers["dims.params_3d"] == str(depth * k * k + 1)
 
 
 def test_flatten_example_lists_the_channels_last_order(numbers):
@@ -199,3 +266,18 @@ def test_tied_weights_sum_one_gradient_per_placement(numbers):
     slow = float(numbers["training.untied_loss"])
     fast = float(numbers["training.equal_loss"])
     assert fast < slow / 10 and float(numbers["training.loss_last"]) < fast
+
+
+def test_other_way_shapes_are_written_channels_first(numbers):
+    # Proves /other-way/'s shapes agree with each other channels first: the full-size
+    # kernel is the input's C x H x W and fits once (output outputs x 1 x 1, by placing it);
+    # a 1x1 kernel is C x 1 x 1 and keeps the height and width (one map per kernel).
+    c = int(numbers["other.channels"])
+    h, w = (int(s) for s in numbers["other.side"].split("x"))
+    outputs = int(numbers["other.outputs"])
+    kernels = int(numbers["other.one_by_one_kernels"])
+    assert numbers["other.input"] == numbers["other.kernel"] == written(c, h, w)
+    assert numbers["other.conv_out"] == written(outputs, placements(h, h), placements(w, w))
+    assert numbers["other.one_by_one_kernel"] == written(c, 1, 1)
+    assert numbers["other.one_by_one_out"] == written(kernels, placements(h, 1), placements(w, 1))
+    assert numbers["other.one_by_one_params"] == str(kernels * c + kernels)

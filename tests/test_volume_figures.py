@@ -17,13 +17,15 @@ from figure_checks import (
     assert_text_legible_unclipped_and_apart,
     token_rows,
 )
-from matplotlib.colors import to_hex, to_rgba
+from matplotlib.colors import to_hex
 from matplotlib.patches import Circle, FancyArrowPatch, Polygon, Rectangle
 from matplotlib.path import Path
 from matplotlib.text import Text
 
 from diagram_gen import examples, registry
-from diagram_gen.style import DARK, LIGHT
+from diagram_gen.examples import subscript
+from diagram_gen.site_files import legend_markdown
+from diagram_gen.style import DARK, LIGHT, WEIGHT_COLOURS
 
 MINUS = "\u2212"
 THEMES = pytest.mark.parametrize("theme", [LIGHT, DARK], ids=lambda t: t.name)
@@ -97,6 +99,20 @@ def hex_of(artist) -> str:
     return to_hex(artist.get_facecolor())
 
 
+def chw(shape) -> str:
+    """A shape written channels first, the site's order: (3, 4, 4) -> ``3 × 4 × 4``.
+
+    Tests pass the shape of an array they computed (the loop output, the example's
+    input or kernel), so a label in another order (4 × 4 × 3) fails.
+    """
+    return " × ".join(str(int(s)) for s in shape)
+
+
+def flat(shape) -> str:
+    """The same shape as captions write it: (3, 4, 4) -> ``3x4x4``."""
+    return "x".join(str(int(s)) for s in shape)
+
+
 # ----------------------------------------------------------------------------------------
 # neuron-volume
 # ----------------------------------------------------------------------------------------
@@ -126,16 +142,18 @@ def test_neuron_volume_labels_every_dimension_with_the_computed_shapes(theme):
         str(out_w),
         str(k),
     ]
-    assert f"{out_h} × {out_w} × {k}" in drawn["output-title"].get_text()
-    assert f"{h} × {w} × {c}" in drawn["input-title"].get_text()
+    # Every shape label is channels first (C × H × W), read from the computed arrays.
+    assert chw((k, out_h, out_w)) in drawn["output-title"].get_text()
+    assert chw(layer.image.shape) in drawn["input-title"].get_text()
     assert f"= {out_h * out_w} neurons" in drawn["map-label"].get_text()
-    assert "5 × 5 × 3" in drawn["field-label"].get_text()
+    assert chw(layer.kernel.shape[1:]) in drawn["field-label"].get_text()
+    assert c != h  # so a label in the channels-last order could not pass by accident
 
 
 @THEMES
 def test_neuron_volume_depth_column_holds_the_loop_activations(theme):
     # Proves the k neurons of the depth column carry the activations of the k kernels at
-    # one place (loop convolution over the 5x5x3 field, plus each kernel's bias), each in
+    # one place (loop convolution over the 3x5x5 field, plus each kernel's bias), each in
     # its kernel's colour, fed by a line in that colour from the kernel drawn in it too.
     data, fig = render("neuron-volume", theme)
     layer = examples.volume_example()
@@ -196,8 +214,8 @@ def test_neuron_volume_geometry_and_drawing_order(theme):
 
 
 def test_neuron_volume_with_many_kernels_lists_the_activations_beside_the_column():
-    # Proves a custom layer (12x12x6 input, 6 kernels of 3x3x6) is drawn from its own
-    # numbers: the output is 10x10x6 by the loop count, and when the neurons are too
+    # Proves a custom layer (6x12x12 input, 6 kernels of 6x3x3) is drawn from its own
+    # numbers: the output is 6x10x10 by the loop count, and when the neurons are too
     # small for their numbers, the label beside the column lists the loop activations.
     params = {"size": 12, "field": 3, "channels": 6, "kernels": 6}
     data, fig = render("neuron-volume", **params)
@@ -239,7 +257,8 @@ def test_multichannel_kernel_draws_slices_parts_and_their_sum(theme, overrides):
         for (r, q), value in np.ndenumerate(layer.image[c]):
             assert drawn[f"input-{c}-{r}-{q}"].get_text() == number(value)
         for (a, b), value in np.ndenumerate(kernel[c]):
-            assert drawn[f"slice-{c}-{a}-{b}"].get_text() == number(value)
+            name = f"w₁,{subscript(c + 1)},{subscript(a + 1)}{subscript(b + 1)}"
+            assert drawn[f"slice-{c}-{a}-{b}"].get_text() == f"{name}\n{number(value)}"
         part = loop_conv(layer.image[c : c + 1], kernel[np.newaxis, c : c + 1], None)[0]
         for (i, j), value in np.ndenumerate(part):
             assert drawn[f"part-{c}-{i}-{j}"].get_text() == number(value)
@@ -259,7 +278,7 @@ def test_multichannel_kernel_draws_slices_parts_and_their_sum(theme, overrides):
 def test_multichannel_kernel_works_out_one_cell_product_by_product():
     # Proves the written sum of y11: per channel, each weight times the pixel under it
     # (loop over the framed patch) adds up to that channel's part, and the parts plus the
-    # bias give the output cell; 12 products in all for a 2x2x3 kernel.
+    # bias give the output cell; 12 products in all for a 3x2x2 kernel.
     data, fig = render("multichannel-kernel")
     layer = examples.multichannel_example()
     kernel, image, bias = layer.kernel[0], layer.image, float(layer.bias[0])
@@ -284,21 +303,46 @@ def test_multichannel_kernel_works_out_one_cell_product_by_product():
     assert "12 products" in texts(fig)["sum-heading"].get_text()
 
 
+def legend_swatches(role_name: str) -> list[str]:
+    """The colours the site's legend shows in the row of ``role_name``, in order."""
+    rows = re.findall(r"<tr><td>(.*?)</td><td><strong>(.*?)</strong>", legend_markdown())
+    cells = [swatches for swatches, name in rows if name == role_name]
+    assert len(cells) == 1, f"the legend has no single row {role_name!r}"
+    return [c.lower() for c in re.findall(r"background-color: (#[0-9A-Fa-f]{6})", cells[0])]
+
+
 @THEMES
 def test_multichannel_kernel_colours_and_frames(theme):
-    # Proves colour repeats what the numbers say: independent weights in the signed
-    # colours (blue positive, orange-red negative), each chip of the sum in its cell's
+    # Proves colour says what the legend says it says. Every kernel weight is a shared
+    # weight (the layer uses it at every placement), so each cell is drawn in the legend's
+    # shared-weight colour of its weight number (position in the kernel, read in C order
+    # by these loops), the legend's swatches for α, β, γ, δ first, and carries the
+    # legend's cue, its own name; no two cells share a name, so none claims to share a
+    # weight. The colour follows the position, not the sign: it is not the signed scheme
+    # the legend keeps for independent weights. Each chip of the sum is in its cell's
     # colour, the output in the output colour and the parts in a fainter one; the framed
     # patch covers the top-left kh x kw input cells, and the same cell is framed in every
     # part and in the output.
     data, fig = render("multichannel-kernel", theme)
     layer = examples.multichannel_example()
-    boxes = patches(fig, Rectangle)
-    for (c, a, b), w in np.ndenumerate(layer.kernel[0]):
-        r, g, bl, _ = to_rgba(boxes[f"slice-{c}-{a}-{b}-box"].get_facecolor())
-        assert (bl > r) if w > 0 else (r > bl)
-        chip = boxes[f"sum-{c}-{1 + 3 * (a * 2 + b):02d}-0-chip"]
-        assert hex_of(chip) == hex_of(boxes[f"slice-{c}-{a}-{b}-box"])
+    boxes, drawn = patches(fig, Rectangle), texts(fig)
+    shared = legend_swatches("Shared weight")
+    channels, kh, kw = layer.kernel[0].shape
+    number_of, names, by_sign = 0, set(), {True: set(), False: set()}
+    for c in range(channels):
+        for a in range(kh):
+            for b in range(kw):
+                fill = hex_of(boxes[f"slice-{c}-{a}-{b}-box"])
+                assert fill == WEIGHT_COLOURS[number_of % len(WEIGHT_COLOURS)].lower()
+                if number_of < len(shared):
+                    assert fill == shared[number_of]
+                names.add(drawn[f"slice-{c}-{a}-{b}"].get_text().split("\n")[0])
+                by_sign[bool(layer.kernel[0, c, a, b] > 0)].add(fill)
+                chip = boxes[f"sum-{c}-{1 + 3 * (a * kw + b):02d}-0-chip"]
+                assert hex_of(chip) == fill
+                number_of += 1
+    assert len(names) == layer.kernel[0].size  # every weight named, no name repeated
+    assert all(len(fills) > 1 for fills in by_sign.values())  # not one colour per sign
     for i, j in np.ndindex(3, 3):
         assert hex_of(boxes[f"output-{i}-{j}-box"]) == to_hex(theme.output)
         assert hex_of(boxes[f"part-0-{i}-{j}-box"]) != to_hex(theme.output)
@@ -346,9 +390,10 @@ def test_many_filters_one_map_per_kernel_stacked_into_the_volume(theme, out_chan
         assert drawn[f"volume-value-{i}-{j}"].get_text() == number(value)
     volume_slices = {g for g in polygons if re.fullmatch(r"volume-\d+-front", g)}
     assert len(volume_slices) == out_channels
-    _, h, w = expected.shape
-    assert drawn["volume-size"].get_text().startswith(f"{h} × {w} × {out_channels}\n")
-    assert drawn["input-size"].get_text().startswith("4 × 4 × 3\n")
+    # Both size labels channels first: the loop output's shape and the example input's.
+    assert drawn["volume-size"].get_text().startswith(chw(expected.shape) + "\n")
+    assert drawn["input-size"].get_text().startswith(chw(layer.image.shape) + "\n")
+    assert layer.image.shape[0] != layer.image.shape[-1]  # the order is visible
     arrows = patches(fig, FancyArrowPatch)
     for part in ("to-kernel", "to-map", "to-volume"):
         assert sum(g.startswith(part) for g in arrows) == out_channels
@@ -431,10 +476,16 @@ def test_alt_texts_and_captions_state_the_numbers():
     alt = spec.alt(data)
     for k in range(5):
         assert f"{number(column[k, 0, 0])} (kernel {k + 1})" in alt
-    assert "28 high, 28 wide and 5 feature maps deep" in alt
-    # Shapes are written channels first (C x H x W), as on every page of the site.
-    assert "5x28x28 output volume" in spec.caption(data)
-    assert "3x32x32 input volume" in spec.caption(data)
+    out = loop_conv(layer.image, layer.kernel, layer.bias)
+    _, out_h, out_w = out.shape
+    assert f"{out_h} high, {out_w} wide and {out.shape[0]} feature maps deep" in alt
+    # Shapes are written channels first (C x H x W), as on every page of the site: the
+    # shapes of the loop output, the example's input and one kernel, never retyped.
+    caption = spec.caption(data)
+    assert f"{flat(out.shape)} output volume" in caption
+    assert f"{flat(layer.image.shape)} input volume" in caption
+    assert f"kernels of {flat(layer.kernel.shape[1:])}" in caption
+    assert chw(layer.kernel.shape[1:]) in alt
 
     small = examples.multichannel_example()
     whole = loop_conv(small.image, small.kernel, small.bias)
@@ -442,11 +493,23 @@ def test_alt_texts_and_captions_state_the_numbers():
     alt = spec.alt(spec.data())
     assert f"= {number(whole[0, 0, 0])}." in alt
     assert "; ".join(" ".join(number(v) for v in r) for r in whole[0]) in alt
+    caption = spec.caption(spec.data())
+    assert f"A {flat(small.kernel.shape[1:])} kernel (channels x height x width)" in caption
+    assert f"on a {flat(small.image.shape)} input" in caption
+    assert f"whole {flat(small.image.shape)} input" in alt
     spec = registry.get("many-filters")
     alt = spec.alt(spec.data())
     for k in range(2):
         assert "; ".join(" ".join(number(v) for v in r) for r in whole[k]) in alt
-    assert "3x3x2" in spec.caption(spec.data())
+    caption = spec.caption(spec.data())
+    assert f"kernels of {flat(small.kernel.shape[1:])} on a {flat(small.image.shape)}" in caption
+    assert f"into a {flat(whole.shape)} output volume" in caption
+    assert f"one {flat(small.kernel.shape)} tensor (C_out x C_in x k x k)" in caption
+    assert f"output volume of {flat(whole.shape)}." in alt
+    # Not one shape in the channels-last order anywhere in these words.
+    for words in (caption, alt):
+        assert flat((*whole.shape[1:], whole.shape[0])) not in words
+        assert flat((*small.image.shape[1:], small.image.shape[0])) not in words
 
 
 CASES = [

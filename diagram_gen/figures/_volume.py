@@ -9,7 +9,7 @@ front, so whatever is drawn last is in front (the painter's algorithm).
 The projection is oblique ("cabinet"): width runs right and height runs down, as on a
 page, and depth recedes up and to the right. The front face of a box is therefore
 undistorted, which keeps numbers written on it legible. Depth may have its own scale
-(:attr:`Oblique.depth_unit`): a 32x32x3 volume drawn to scale would be a sliver, so the
+(:attr:`Oblique.depth_unit`): a 3x32x32 volume drawn to scale would be a sliver, so the
 figures draw depth larger and write every dimension as a number next to its edge.
 
 Coordinates: the axes' y axis points down (see :func:`new_canvas`); a box is placed by
@@ -98,6 +98,15 @@ def box_faces(
         "top": corners([(c0, r0, d0), (c0, r0, d1), (c1, r0, d1), (c1, r0, d0)]),
         "side": corners([(c1, r0, d0), (c1, r0, d1), (c1, r1, d1), (c1, r1, d0)]),
     }
+
+
+def shape_text(shape: Sequence[int], sep: str = "x") -> str:
+    """A shape as the site writes it, channels first: ``(3, 4, 4)`` -> ``3x4x4``.
+
+    The shape is the array's own (C, H, W), or (C_in, k, k) for one kernel, so the order
+    on every figure is the order of the arrays, never retyped.
+    """
+    return sep.join(str(int(s)) for s in shape)
 
 
 def mix(colour: str, target: str, amount: float) -> str:

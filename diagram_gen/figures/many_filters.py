@@ -216,7 +216,7 @@ def draw_many_filters(ax: Axes, data: ManyFiltersData, *, theme: Theme) -> dict[
             ax,
             0,
             in_origin[1] + height * u + 0.3,
-            (height, width, c_in),
+            data.image.shape,
             theme,
             "input-size",
             "channels",
@@ -267,7 +267,7 @@ def draw_many_filters(ax: Axes, data: ManyFiltersData, *, theme: Theme) -> dict[
             ax,
             vol_x,
             vol_origin[1] + map_h + 0.3,
-            (out_h, out_w, c_out),
+            data.maps.shape,
             theme,
             "volume-size",
             "feature maps",
@@ -351,12 +351,12 @@ def _size_text(
     gid: str,
     depth_word: str,
 ):
-    """``4 × 4 × 3`` and what the depth counts, under a stack."""
-    h, w, d = shape
+    """``3 × 4 × 4`` (channels first) and what the depth counts, under a stack."""
+    d = shape[0]
     return ax.text(
         x,
         y,
-        f"{h} × {w} × {d}\n({d} {depth_word if d != 1 else depth_word[:-1]})",
+        f"{_volume.shape_text(shape, ' × ')}\n({d} {depth_word if d != 1 else depth_word[:-1]})",
         ha="left",
         va="top",
         fontsize=SIZE_FONT,
@@ -403,20 +403,21 @@ def _label_maps(
 
 
 def caption(data: ManyFiltersData) -> str:
-    c_in, height, width = data.image.shape
-    c_out, _, kh, kw = data.kernels.shape
+    c_out = data.kernels.shape[0]
     out_h, out_w = data.maps.shape[1:]
     return (
-        f"{c_out} kernels of {kh}x{kw}x{c_in} on a {height}x{width}x{c_in} input make "
-        f"{c_out} feature maps of {out_h}x{out_w}, stacked into a {out_h}x{out_w}x{c_out} "
-        f"output volume: one map, and one output channel, per kernel."
+        f"{c_out} kernels of {_volume.shape_text(data.kernels.shape[1:])} on a "
+        f"{_volume.shape_text(data.image.shape)} input (channels x height x width) make "
+        f"{c_out} feature maps of {out_h}x{out_w}, stacked into a "
+        f"{_volume.shape_text(data.maps.shape)} output volume: one map, and one output "
+        f"channel, per kernel. The layer's weights are one "
+        f"{_volume.shape_text(data.kernels.shape)} tensor (C_out x C_in x k x k)."
     )
 
 
 def alt_text(data: ManyFiltersData) -> str:
-    c_in, height, width = data.image.shape
+    c_in = data.image.shape[0]
     c_out, _, kh, kw = data.kernels.shape
-    out_h, out_w = data.maps.shape[1:]
     maps = "; ".join(
         f"kernel {k + 1} (bias {format_number(data.bias[k])}) gives map {k + 1} with the "
         f"rows {_grid.grid_text(data.maps[k])}"
@@ -429,10 +430,11 @@ def alt_text(data: ManyFiltersData) -> str:
         else "The maps are too large to number, so their cells are drawn without numbers"
     )
     return (
-        f"On the left, the {height}x{width}x{c_in} input drawn as a stack of {c_in} "
+        f"On the left, the {_volume.shape_text(data.image.shape)} input (channels x height "
+        f"x width) drawn as a stack of {c_in} "
         f"channels, channel 1 in front{front}. In the middle, {c_out} kernels, each a "
         f"stack of {c_in} slices of {kh}x{kw} in its own colour; an arrow runs from the "
         f"input to every kernel and from every kernel to its feature map: {maps}. "
         f"{drawn}. On the right, the {c_out} maps stacked, map 1 in front, into the output "
-        f"volume of {out_h}x{out_w}x{c_out}."
+        f"volume of {_volume.shape_text(data.maps.shape)}."
     )

@@ -12,9 +12,11 @@ Every number comes from :func:`diagram_gen.layers.conv`: the per-channel results
 the convolutions of each channel with its slice (no bias), and :func:`compute` checks that
 their sum plus the bias is the convolution of the whole input with the whole kernel.
 
-The kernel's weights are independent, so their cells use the *signed* colours (blue when
-positive, orange-red when negative) rather than the shared-weight palette, whose equal
-colours would say "one shared weight".
+Every weight of the kernel is a shared weight: the layer uses it at every placement. So
+its cells use the shared-weight palette of the legend (one colour per weight, by its
+position in the kernel) and carry the weight's name above its value, as in the other
+kernel figures; past five weights the colours repeat and the names tell them apart. The
+signed colours (blue positive, orange-red negative) are kept for weights of their own.
 """
 
 from __future__ import annotations
@@ -23,7 +25,6 @@ from dataclasses import dataclass
 
 import numpy as np
 from matplotlib.axes import Axes
-from matplotlib.colors import to_hex
 from matplotlib.figure import Figure
 
 from diagram_gen import examples, layers
@@ -60,6 +61,7 @@ class MultichannelData:
 
     image: np.ndarray  # (C, H, W)
     kernel: np.ndarray  # (C, kh, kw): the first kernel, one slice per input channel
+    names: tuple[str, ...]  # the first kernel's weight names, in kernel.ravel() order
     bias: float  # the first kernel's bias
     parts: np.ndarray  # (C, H_out, W_out): channel c convolved with slice c, no bias
     output: np.ndarray  # (H_out, W_out): the whole input with the whole kernel, plus bias
@@ -115,6 +117,7 @@ def compute(example: ConvLayer) -> MultichannelData:
     return MultichannelData(
         image=example.image.copy(),
         kernel=kernel.copy(),
+        names=tuple(example.weight_names[: kernel.size]),
         bias=bias,
         parts=parts,
         output=output,
@@ -129,10 +132,14 @@ def render(data: MultichannelData, theme: Theme) -> Figure:
     return fig
 
 
+def weight_number(kernel_shape: tuple[int, ...], channel: int, row: int, col: int) -> int:
+    """Position of weight (channel, row, col) in the kernel read in C order: its colour."""
+    return int(np.ravel_multi_index((channel, row, col), kernel_shape))
+
+
 def weight_fills(kernel: np.ndarray, theme: Theme) -> np.ndarray:
-    """Signed colours for every weight of the kernel, on one scale for all slices."""
-    rgba = _matrix.value_colours(kernel, theme)
-    return np.vectorize(lambda i: to_hex(rgba.reshape(-1, 4)[i]), otypes=[object])(
+    """The shared-weight colour of every weight of the kernel, by its position in it."""
+    return np.vectorize(theme.weight_colour, otypes=[object])(
         np.arange(kernel.size).reshape(kernel.shape)
     )
 
@@ -198,9 +205,10 @@ def draw_multichannel_kernel(ax: Axes, data: MultichannelData, *, theme: Theme) 
                     sx + b,
                     slice_top + a,
                     fills[c, a, b],
-                    format_number(w),
+                    f"{data.names[weight_number(data.kernel.shape, c, a, b)]}\n{format_number(w)}",
                     theme,
                     gid=f"slice-{c}-{a}-{b}",
+                    fontsize=_grid.NAME_FONT,
                 )[1]
             )
         _grid.frame(
@@ -273,7 +281,7 @@ def draw_multichannel_kernel(ax: Axes, data: MultichannelData, *, theme: Theme) 
     total = [total_row(data)]
     y_total = y + _grid.LINE * (len(rows) + 0.25)
     artists["sum"] += _grid.draw_rows(ax, 0, y_total, total, theme=theme, gid="total")
-    _recolour_chips(ax, data, fills, faded, theme)
+    _recolour_parts(ax, data, faded, theme)
     right = max(right, table.width, _grid.columns(ax, total).width)
     bottom = y_total + _grid.LINE * 0.5
     _matrix.fit(ax.figure, ax, (-0.35, right + 0.35), (-0.1, bottom + 0.3))
@@ -291,15 +299,14 @@ def _draw_stacks(
 
     ``rows`` are the tops of the input row and of the kernel row. Returns the right edge.
     """
-    channels, height, width = data.image.shape
-    kh, kw = data.kernel.shape[1:]
     proj = Oblique(unit=STACK_UNIT, depth_unit=STACK_DEPTH)
     dx = proj.step[0]
     right = x
-    for name, (rows_, cols), fill, top in (
-        ("input", (height, width), theme.input, rows[0]),
-        ("kernel", (kh, kw), theme.weight_colour(0), rows[1]),
+    for name, shape, fill, top in (
+        ("input", data.image.shape, theme.input, rows[0]),
+        ("kernel", data.kernel.shape, theme.weight_colour(0), rows[1]),
     ):
+        channels, rows_, cols = shape
         stack = Stack(rows_, cols, channels, thickness=0.3, pitch=1.0)
         # The front slice's bottom lines up with the bottom of the row of cells.
         origin = (x, top + rows_ - rows_ * proj.unit)
@@ -310,7 +317,7 @@ def _draw_stacks(
         ax.text(
             side + 0.2,
             _grid.baseline(top + rows_ - 0.3),
-            f"{rows_} × {cols} × {channels}",
+            _volume.shape_text(shape, " × "),
             ha="left",
             va="baseline",
             fontsize=_grid.TITLE_FONT,
@@ -319,7 +326,7 @@ def _draw_stacks(
         )
         right = max(
             right,
-            side + 0.2 + _grid.text_width(ax, f"{rows_} × {cols} × {channels}", _grid.TITLE_FONT),
+            side + 0.2 + _grid.text_width(ax, _volume.shape_text(shape, " × "), _grid.TITLE_FONT),
         )
     return right
 
@@ -330,9 +337,10 @@ def sum_rows(data: MultichannelData) -> list[list]:
     rows = []
     for c in range(channels):
         weights = [
-            slot(Token(format_number(w), "weight", 0), align="right")
-            for w in data.kernel[c].ravel()
-        ]
+            slot(Token(format_number(w), "weight", weight_number(data.kernel.shape, c, a, b)),
+                 align="right")
+            for (a, b), w in np.ndenumerate(data.kernel[c])
+        ]  # fmt: skip
         inputs = [
             slot(Token("·" + _grid.plain_number(x)), align="left", tight=True)
             for x in data.patch(c).ravel()
@@ -366,13 +374,11 @@ def total_row(data: MultichannelData) -> list:
     return row
 
 
-def _recolour_chips(
-    ax: Axes, data: MultichannelData, fills: np.ndarray, faded: str, theme: Theme
-) -> None:
-    """Give each weight chip its cell's signed colour, and each part chip the faded fill.
+def _recolour_parts(ax: Axes, data: MultichannelData, faded: str, theme: Theme) -> None:
+    """Give each per-channel part's chip the faded output fill: a part, not yet the output.
 
-    :func:`_grid.draw_token` knows the shared-weight palette only; here every weight is
-    its own, so its chip takes the colour of its cell in the kernel slices.
+    The weight chips keep the shared-weight colour :func:`_grid.draw_token` gives them,
+    the colour of their cell in the kernel slices.
     """
     channels = data.channels
     kh, kw = data.kernel.shape[1:]
@@ -381,9 +387,6 @@ def _recolour_chips(
     # Row c of the sum: a label, then weight k in column 1 + 3k (after its "+"), its input
     # in the next column, and after the last input "=" and the part.
     for c in range(channels):
-        for k in range(kh * kw):
-            gid = f"sum-{c}-{1 + 3 * k:02d}-0"
-            _set_chip(chips[f"{gid}-chip"], texts[gid], fills[c].ravel()[k], theme)
         gid = f"sum-{c}-{3 * kh * kw + 1:02d}-0"
         _set_chip(chips[f"{gid}-chip"], texts[gid], faded, theme)
     # The total: a label, then part c in column 1 + 2c.
@@ -399,19 +402,18 @@ def _set_chip(chip, text, fill: str, theme: Theme) -> None:
 
 
 def caption(data: MultichannelData) -> str:
-    channels, height, width = data.image.shape
+    channels = data.channels
     kh, kw = data.kernel.shape[1:]
     return (
-        f"A {kh}x{kw}x{channels} kernel on a {channels}-channel {height}x{width} input is a "
-        f"stack of {channels} slices of {kh}x{kw}, each with weights of its own: each slice "
-        f"convolves its own channel, and the {channels} results plus the one bias make one "
-        f"output map."
+        f"A {_volume.shape_text(data.kernel.shape)} kernel (channels x height x width) on a "
+        f"{_volume.shape_text(data.image.shape)} input is a stack of {channels} slices of "
+        f"{kh}x{kw}, each with weights of its own: each slice convolves its own channel, "
+        f"and the {channels} results plus the one bias make one output map."
     )
 
 
 def alt_text(data: MultichannelData) -> str:
-    channels, height, width = data.image.shape
-    kh, kw = data.kernel.shape[1:]
+    channels = data.channels
     i, j = data.cell
     name = _grid.position_name("y", i, j, data.output.shape)
     columns = []
@@ -434,8 +436,11 @@ def alt_text(data: MultichannelData) -> str:
         + "; ".join(columns)
         + f". The {channels} results plus the bias {format_number(data.bias)} give the "
         f"output map with the rows {_grid.grid_text(data.output)}, the same as convolving the "
-        f"whole {height}x{width}x{channels} input with the whole {kh}x{kw}x{channels} "
-        f"kernel, which is also drawn as two stacks of slices. The top-left cell {name} is "
+        f"whole {_volume.shape_text(data.image.shape)} input with the whole "
+        f"{_volume.shape_text(data.kernel.shape)} kernel (channels x height x width), "
+        f"which is also drawn as two stacks of slices. Each weight cell shows the weight's "
+        f"name above its value, in the shared-weight colour of its position in the "
+        f"kernel. The top-left cell {name} is "
         f"worked out channel by channel: "
         + "; ".join(products)
         + f"; then {name} = {parts} + {_grid.plain_number(data.bias)} = "

@@ -271,9 +271,12 @@ def _plural(n: int, noun: str) -> str:
 def _shape_words(data: BlockMatrix) -> str:
     example = data.example
     size = "x".join(str(s) for s in example.image.shape[1:])
-    k = "x".join(str(s) for s in example.kernel.shape[2:])
+    kernel = "x".join(str(s) for s in example.kernel.shape[1:])  # C_in x k x k, one kernel
     c_out, c_in = data.channels
-    return f"{_plural(c_in, 'input channel')} of {size}, {_plural(c_out, 'kernel')} of {k}x{c_in}"
+    return (
+        f"{_plural(c_in, 'input channel')} of {size}, {_plural(c_out, 'kernel')} of {kernel} "
+        f"(channels x height x width)"
+    )
 
 
 def caption(data: BlockMatrix) -> str:

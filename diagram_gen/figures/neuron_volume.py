@@ -431,7 +431,7 @@ def _labels(
         ax.text(
             in_origin[0],
             below,
-            f"input volume {height} × {width} × {channels}",
+            f"input volume {_volume.shape_text(data.input_shape, ' × ')}",
             ha="left",
             va="top",
             fontsize=LABEL_FONT,
@@ -443,7 +443,7 @@ def _labels(
         ax.text(
             out_origin[0],
             below,
-            f"output volume {out_h} × {out_w} × {kernels}\n"
+            f"output volume {_volume.shape_text(data.output_shape, ' × ')}\n"
             f"(stride 1, no padding: one {out_h} × {out_w} map per kernel)",
             ha="left",
             va="top",
@@ -462,7 +462,7 @@ def _labels(
         ax.text(
             x + 0.12,
             back - 0.12,
-            f"receptive field\n{kh} × {kw} × {channels}",
+            f"receptive field\n{_volume.shape_text(data.kernel_shape[1:], ' × ')}",
             ha="left",
             va="bottom",
             fontsize=NOTE_FONT,
@@ -520,14 +520,12 @@ def _labels(
 
 
 def caption(data: NeuronVolumeData) -> str:
-    channels, height, width = data.input_shape
-    kernels, _, kh, kw = data.kernel_shape
-    _, out_h, out_w = data.output_shape
+    kernels = data.kernels
+    field = _volume.shape_text(data.kernel_shape[1:])
     return (
-        f"A {channels}x{height}x{width} input volume (channels x height x width) and "
-        f"{kernels} kernels of {channels}x{kh}x{kw} give a {kernels}x{out_h}x{out_w} output "
-        f"volume. The {kernels} neurons of a depth column look at the same "
-        f"{channels}x{kh}x{kw} "
+        f"A {_volume.shape_text(data.input_shape)} input volume (channels x height x width) "
+        f"and {kernels} kernels of {field} give a {_volume.shape_text(data.output_shape)} "
+        f"output volume. The {kernels} neurons of a depth column look at the same {field} "
         f"receptive field through {kernels} different kernels; the neurons of one feature "
         f"map (hatched) all share one kernel."
     )
@@ -541,13 +539,14 @@ def alt_text(data: NeuronVolumeData) -> str:
     r0, c0 = data.field_start
     values = ", ".join(f"{format_number(v)} (kernel {k + 1})" for k, v in enumerate(data.column))
     biases = ", ".join(format_number(b) for b in data.bias)
+    field = _volume.shape_text(data.kernel_shape[1:], " × ")
     return (
         f"Two boxes drawn in perspective. On the left, the input volume, {height} high, "
         f"{width} wide and {channels} channels deep, with one receptive field of "
-        f"{kh} × {kw} × {channels} marked on its top edge (rows {r0 + 1} to {r0 + kh}, "
-        f"columns {c0 + 1} to {c0 + kw}, all {channels} channels). Above, {kernels} kernels, "
-        f"each a box of the same {kh} × {kw} × {channels} size in its own colour and named "
-        f"kernel 1 to kernel {kernels}. Lines run from the field through each kernel to one "
+        f"{field} (channels × height × width) marked on its top edge (rows {r0 + 1} to "
+        f"{r0 + kh}, columns {c0 + 1} to {c0 + kw}, all {channels} channels). Above, "
+        f"{kernels} kernels, each a box of the same {field} size in its own colour and "
+        f"named kernel 1 to kernel {kernels}. Lines run from the field through each kernel to one "
         f"of {kernels} neurons on the top of the output volume, at row {row + 1}, column "
         f"{col + 1}, one in each feature map: this depth column's activations are "
         f"{values} (the biases are {biases}). On the right, the output volume, {out_h} high, "
