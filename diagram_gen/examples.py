@@ -8,7 +8,11 @@ each sum by hand; anything random is drawn from a fixed seed.
 
 from __future__ import annotations
 
+import functools
+import inspect
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -68,6 +72,24 @@ class ConvLayer:
     def output(self) -> np.ndarray:
         """The layer's output, shape (C_out, H_out, W_out), bias included."""
         return layers.conv(self.image, self.kernel, self.bias, **self.layer_kwargs)
+
+
+def without(function: Callable[..., Any], *names: str) -> Callable[..., Any]:
+    """``function`` offering all its keyword parameters but ``names`` (their defaults apply).
+
+    The registry reads a figure's parameters from its example's signature; a figure that
+    draws one channel only, say, should not offer a channel count.
+    """
+    signature = inspect.signature(function)
+    kept = [p for name, p in signature.parameters.items() if name not in names]
+
+    @functools.wraps(function)
+    def offered(**params: Any) -> Any:
+        return function(**params)
+
+    offered.__signature__ = signature.replace(parameters=kept)  # type: ignore[attr-defined]
+    del offered.__wrapped__  # inspect.signature must read __signature__, not the original
+    return offered
 
 
 def small_conv() -> ConvLayer:

@@ -57,6 +57,8 @@ def check_pixels(width_in: float, height_in: float, dpi: int) -> None:
             f"a {width_in:.3g} x {height_in:.3g} inch PNG at {dpi} dpi would have "
             f"{pixels:,} pixels, more than the {MAX_PIXELS:,} allowed: lower --width or --dpi."
         )
+
+
 #: 2000-01-01: any fixed date works; it only has to be the same on every build.
 SOURCE_DATE_EPOCH = "946684800"
 

@@ -80,22 +80,24 @@ def Text(*words: str) -> Param:  # noqa: N802
 
 #: A seed for numpy's random generator.
 SEED = Int(0, 2**32 - 1)
-#: Sizes that keep every matrix, graph and grid drawable at a readable size.
+#: Generous bounds by name: they keep a value from reaching numpy as the wrong kind or as
+#: something absurd (a million-row matrix). What a figure can draw legibly it checks itself
+#: (a graph refuses more edges than it can lay out), each in one sentence.
 COMMON: dict[str, Param] = {
     "seed": SEED,
-    "height": Int(1, 16),
-    "width": Int(1, 16),
-    "kernel": Int(1, 7),
-    "in_channels": Int(1, 4),
-    "out_channels": Int(1, 4),
-    "channels": Int(1, 4),
-    "stride": Int(1, 4),
-    "padding": Int(0, 4, "valid", "same"),
-    "dilation": Int(1, 4),
-    "output_padding": Int(0, 3),
-    "groups": Int(1, 4),
-    "n_in": Int(1, 16),
-    "n_out": Int(1, 16),
+    "height": Int(1, 64),
+    "width": Int(1, 64),
+    "kernel": Int(1, 15),
+    "in_channels": Int(1, 16),
+    "out_channels": Int(1, 16),
+    "channels": Int(1, 16),
+    "stride": Int(1, 8),
+    "padding": Int(0, 16, "valid", "same"),
+    "dilation": Int(1, 8),
+    "output_padding": Int(0, 7),
+    "groups": Int(1, 16),
+    "n_in": Int(1, 64),
+    "n_out": Int(1, 64),
 }
 
 

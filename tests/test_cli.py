@@ -90,7 +90,11 @@ BAD_INPUTS = [
     (["render", "conv-matrix", "--set", "padding=middle"], "padding"),
     (["render", "conv-matrix", "--set", "dilation=1.5"], "dilation"),
     (["render", "conv-matrix", "--set", "in_channels=0"], "in_channels"),
-    (["render", "conv-matrix", "--set", "height=100", "--set", "width=100"], "max_entries"),
+    (["render", "conv-matrix", "--set", "height=100", "--set", "width=100"], "from 1 to 64"),
+    (["render", "conv-matrix", "--set", "seed=banana"], "seed must be an integer"),
+    (["render", "conv-matrix", "--set", "seed=1.5"], "seed must be an integer"),
+    (["render", "fc-matrix", "--out", ""], "--out must name a folder"),
+    (["render", "fc-matrix", "--format", "png", "--width", "100", "--dpi", "1200"], "pixels"),
     (["render", "conv-matrix", "--set", "stride"], "KEY=VALUE"),
     (["render", "fc-matrix", "--set", "n_in=-3"], "n_in"),
     (["render", "fc-matrix", "--format", "gif"], "format"),
@@ -163,7 +167,7 @@ def test_help_gives_an_example_for_each_command(capsys):
     out = capsys.readouterr().out
     for command in ("list", "render", "all"):
         assert f"diagram-gen {command}" in out
-    for command in ("render", "all", "list", "make-rules"):
+    for command in ("render", "all", "list", "build"):
         with pytest.raises(SystemExit):
             cli.main([command, "--help"])
         assert f"diagram-gen {command}" in capsys.readouterr().out
@@ -188,17 +192,3 @@ def test_entry_points_run_as_commands(tmp_path):
     assert bad.stderr.count("\n") == 1
 
 
-def test_make_rules_has_one_rule_per_figure_with_what_it_imports():
-    # Proves the Makefile gets one grouped rule per figure that depends on its own module
-    # and on the shared modules it imports, but not on other figures' modules.
-    rules = cli.make_rules("out").splitlines()
-    for spec in registry.FIGURES.values():
-        rule = [line for line in rules if line.startswith(f"out/{spec.id}-light.svg ")]
-        assert len(rule) == 1
-        sources = rule[0].split("&:")[1].split("|")[0].split()
-        assert f"diagram_gen/figures/{spec.source.name}" in sources
-        assert "diagram_gen/layers.py" in sources and "$(ENGINE_SOURCES)" in sources
-        others = {s.source.name for s in registry.FIGURES.values()} - {spec.source.name}
-        assert not others & {Path(source).name for source in sources}
-    matrix_rule = next(line for line in rules if line.startswith("out/conv-matrix-light.svg"))
-    assert "diagram_gen/figures/_matrix.py" in matrix_rule

@@ -15,12 +15,10 @@ from matplotlib.figure import Figure
 
 from diagram_gen import examples, layers
 from diagram_gen.figures import _blocks, _matrix
-from diagram_gen.params import Int
 from diagram_gen.style import Theme, text_colour_on
 
 FIGURE_ID = "connection-table"
 TITLE = "LeNet-5's connection table: each map reads only some maps"
-PARAMETERS = {"kernel": Int(1, 7)}
 
 #: The mark of a connection: text, so the table reads without colour.
 MARK = "X"

@@ -23,8 +23,8 @@ from diagram_gen.style import Theme
 FIGURE_ID = "conv-1d-2d-3d"
 TITLE = "The weight matrix in 1D, 2D and 3D: Toeplitz, doubly and triply block Toeplitz"
 PARAMETERS = {
-    "size_1d": Int(1, 12), "kernel_1d": Int(1, 6), "size_2d": Int(1, 6),
-    "kernel_2d": Int(1, 4), "size_3d": Int(1, 4), "kernel_3d": Int(1, 3),
+    "size_1d": Int(1, 64), "kernel_1d": Int(1, 15), "size_2d": Int(1, 32),
+    "kernel_2d": Int(1, 15), "size_3d": Int(1, 16), "kernel_3d": Int(1, 15),
 }  # fmt: skip
 
 #: Largest and smallest inches per matrix entry; below the smallest the cells get no text.

@@ -24,13 +24,10 @@ from diagram_gen import examples
 from diagram_gen.examples import ConvLayer, format_number
 from diagram_gen.figures import _network
 from diagram_gen.figures._network import ConvGraphData, Edge, Row
-from diagram_gen.params import Int
 from diagram_gen.style import FONT_FAMILY, Theme, text_colour_on
 
 FIGURE_ID = "conv-dense-graph"
 TITLE = "A convolution as a dense layer: all edges, most of them zero"
-#: A dense graph has inputs x outputs edges: at most 8x8 inputs keeps it drawable.
-PARAMETERS = {"height": Int(1, 8), "width": Int(1, 8)}
 example = examples.conv_example
 
 WEIGHT_PEN = "2.6"  # pen width of an edge that holds a weight, in points

@@ -22,7 +22,8 @@ from diagram_gen.style import Theme
 
 FIGURE_ID = "conv-equations"
 TITLE = "One equation per output, the same weights in each"
-example = examples.conv_example
+#: One channel in and out: the figure draws single grids.
+example = examples.without(examples.conv_example, "in_channels", "out_channels")
 
 #: At most this many equations; the others are left out and the figure and alt text say so.
 MAX_EQUATIONS = 4

@@ -18,12 +18,10 @@ from diagram_gen import examples
 from diagram_gen.examples import ConvLayer, format_number
 from diagram_gen.figures import _network
 from diagram_gen.figures._network import ConvGraphData, Edge, KeyItem
-from diagram_gen.params import Int
 from diagram_gen.style import Theme
 
 FIGURE_ID = "conv-network"
 TITLE = "A convolution as a network with shared weights"
-PARAMETERS = {"height": Int(1, 8), "width": Int(1, 8)}
 example = examples.conv_example
 
 INPUT_SPACING = 1.0  # inches between input nodes

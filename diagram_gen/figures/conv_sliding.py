@@ -22,7 +22,8 @@ from diagram_gen.style import Theme
 
 FIGURE_ID = "conv-sliding"
 TITLE = "The kernel sliding over the image"
-example = examples.conv_example
+#: One channel in and out: the figure draws single grids.
+example = examples.without(examples.conv_example, "in_channels", "out_channels")
 
 #: At most this many placement panels; the others are left out and the alt text says so.
 MAX_PANELS = 4

@@ -22,7 +22,7 @@ from diagram_gen.style import Theme
 
 FIGURE_ID = "equivariance"
 TITLE = "Translation equivariance: the feature map moves with the image"
-PARAMETERS = {"canvas": Int(3, 10), "offset": Int(0, 4), "shift": Int(0, 4), "pool": Int(1, 4)}
+PARAMETERS = {"canvas": Int(1, 32), "offset": Int(0, 16), "shift": Int(0, 16), "pool": Int(1, 8)}
 
 #: Gap between two grids of a row, and between the two rows, in cells.
 GAP = 1.6

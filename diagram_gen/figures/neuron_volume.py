@@ -33,7 +33,12 @@ from diagram_gen.style import Theme, text_colour_on
 
 FIGURE_ID = "neuron-volume"
 TITLE = "A neuron, a depth column and a feature map in the output volume"
-PARAMETERS = {"size": Int(1, 64), "channels": Int(1, 8), "field": Int(1, 15), "kernels": Int(1, 8)}
+PARAMETERS = {
+    "size": Int(1, 256),
+    "channels": Int(1, 64),
+    "field": Int(1, 64),
+    "kernels": Int(1, 64),
+}
 example = examples.volume_example
 
 #: Largest drawable sizes: past them the volumes, or the row of kernels, outgrow a slide.

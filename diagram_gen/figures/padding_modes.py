@@ -23,7 +23,7 @@ from diagram_gen.style import Theme
 
 FIGURE_ID = "padding-modes"
 TITLE = "Padding modes: zeros, reflect, replicate and circular"
-PARAMETERS = {"n": Int(1, 12), "padding": Int(0, 4)}
+PARAMETERS = {"n": Int(1, 64), "padding": Int(0, 16)}
 
 #: Inches per cell, gap between the two columns of panels and between rows, in cells.
 INCHES = 0.55

@@ -35,7 +35,7 @@ from diagram_gen.style import REDDISH_PURPLE, Theme
 
 FIGURE_ID = "param-count"
 TITLE = "Parameters of fully connected, locally connected and convolutional layers"
-PARAMETERS = {"smallest": Int(1, 4096), "largest": Int(1, 4096)}
+PARAMETERS = {"smallest": Int(1, 1_000_000), "largest": Int(1, 1_000_000)}
 
 #: Largest weight matrix (rows x columns) whose entries are counted one by one.
 MAX_COUNTED_ENTRIES = 2_000_000

@@ -48,7 +48,7 @@ from diagram_gen.style import Theme, text_colour_on
 
 FIGURE_ID = "real-image-filters"
 TITLE = "A photograph through real filters, and one pixel traced back"
-PARAMETERS = {"size": Int(16, 256)}
+PARAMETERS = {"size": Int(1, 4096)}
 
 PHOTOGRAPH = "grace_hopper.jpg"
 #: ITU-R BT.601 luma weights for R, G and B (0.299, 0.587, 0.114), times 1000.

@@ -33,8 +33,8 @@ from diagram_gen.style import Theme
 FIGURE_ID = "receptive-field-growth"
 TITLE = "The receptive field grows with depth, and faster with stride"
 PARAMETERS = {
-    "n_in": Int(1, 33), "kernel": Int(1, 7), "n_layers": Int(1, 5), "stride": Int(1, 3),
-    "strided_layers": Int(0, 5),
+    "n_in": Int(1, 256), "kernel": Int(1, 15), "n_layers": Int(1, 16), "stride": Int(1, 8),
+    "strided_layers": Int(0, 16),
 }  # fmt: skip
 
 #: Most layers in a stack.

@@ -24,10 +24,8 @@ FIGURE_ID = "sparse-connectivity-1d"
 TITLE = "Sparse connectivity: a fully connected layer beside a sparsely connected one"
 
 
-def example(*, n_in: int = 8, kernel: int = 3) -> ConvLayer:
-    """The 1D example's sizes; this figure draws its connections, not its values, so it
-    has no seed to offer (:func:`diagram_gen.examples.line_example`)."""
-    return examples.line_example(n_in=n_in, kernel=kernel)
+#: The figure draws the connections, not the values: no seed to offer.
+example = examples.without(examples.line_example, "seed")
 
 
 INPUT_SPACING = 0.8  # inches between input nodes

@@ -31,8 +31,8 @@ from diagram_gen.style import REDDISH_PURPLE, Theme
 FIGURE_ID = "tied-training"
 TITLE = "Training a convolution and its tied dense layer side by side"
 PARAMETERS = {
-    "size": Int(2, 12), "batch": Int(1, 64), "steps": Int(1, 200),
-    "learning_rate": Float(1e-4, 1.0),
+    "size": Int(1, 64), "batch": Int(1, 1024), "steps": Int(1, 2000),
+    "learning_rate": Float(1e-6, 10.0),
 }  # fmt: skip
 example = training.setup
 
