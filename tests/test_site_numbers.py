@@ -38,6 +38,48 @@ def test_flatten_example_lists_the_channels_last_order(numbers):
     assert ex["difference"] < 1e-12
 
 
+def test_flatten_example_is_three_channels_of_2x2(numbers):
+    # Proves the legend's example is unambiguous about C x H x W (3 channels of 2x2, not a
+    # 2x2 colour image) and that Keras's order is PyTorch's 1..12 taken pixel by pixel:
+    # entry (y, x, ch) of the channels-last vector is number ch*4 + y*2 + x + 1.
+    ex = site_data.flatten_example()
+    assert ex["shape"] == (3, 2, 2)
+    assert numbers["flatten.shape"] == site_data.shape_text((3, 2, 2))
+    assert numbers["flatten.map"] == site_data.shape_text((2, 2))
+    assert numbers["flatten.chw"] == ", ".join(str(i) for i in range(1, 13))
+    keras = [ch * 4 + y * 2 + x + 1 for y in range(2) for x in range(2) for ch in range(3)]
+    assert keras == [1, 5, 9, 2, 6, 10, 3, 7, 11, 4, 8, 12]
+    assert numbers["flatten.hwc"] == ", ".join(map(str, keras))
+
+
+def test_conv_matrix_rows_shift_by_one_or_by_the_kernel_width(numbers):
+    # Proves the viewpoints page's reading of C: on the small example each row starts one
+    # column right of the row above, except where the kernel drops to the next image row,
+    # where it jumps by the kernel width (stride 1, no padding), found by loops.
+    ex = examples.small_conv()
+    _, h, w = ex.image.shape
+    k = ex.kernel.shape[-1]
+    matrix = layers.conv_matrix(ex.kernel, ex.image.shape)
+    starts = [int(np.flatnonzero(row)[0]) for row in matrix]
+    out_w = w - k + 1
+    expected = [i * w + j for i in range(h - k + 1) for j in range(out_w)]
+    assert starts == expected
+    shifts = np.diff(starts)
+    assert set(shifts.tolist()) == {1, k}
+    assert numbers["small.row_shift"] == "1" and numbers["small.row_jump"] == str(k)
+
+
+def test_lenet_c3_maps_that_read_a_subset_and_the_one_that_reads_all(numbers):
+    # Proves the channels page's "15 of its 16 maps read only some of the 6 (3 or 4 of
+    # them) and the remaining 1 reads all of them", counting the table's rows by loops.
+    table = examples.lenet5_c3_table()
+    reads = [sum(bool(v) for v in row) for row in table]
+    partial = [r for r in reads if r < table.shape[1]]
+    assert numbers["lenet.partial_maps"] == str(len(partial)) == "15"
+    assert numbers["lenet.partial_reads"] == " or ".join(map(str, sorted(set(partial))))
+    assert numbers["lenet.complete_maps"] == str(reads.count(table.shape[1])) == "1"
+
+
 def influence_field(strides, kernel=3, n=17) -> int:
     """Inputs that change the middle unit of the last layer, found by perturbing each one."""
     rng = np.random.default_rng(0)
@@ -80,6 +122,22 @@ def test_same_padding_case_224_k3_s2(numbers, rng):
     assert torch[0] == pytest.approx(w[0, 0, 1:] @ x[0, 0:2])
     assert numbers["same.tf_first"] == "1, 2, 3" and numbers["same.torch_first"] == "0, 1, 2"
     assert (numbers["same.tf_before"], numbers["same.tf_after"]) == ("0", "1")
+
+
+def test_same_padding_odd_case_is_pytorch_padding_1(numbers, rng):
+    # Proves the odd-n sentence with loops: one more pixel (225) and SAME needs 2 zeros,
+    # 1 on each side, so TensorFlow and PyTorch's padding=1 read the same windows.
+    n = int(numbers["same.n"].replace(",", "")) + 1
+    assert numbers["same.odd_n"] == f"{n:,}" and n % 2 == 1
+    out = -(-n // 2)
+    total = (out - 1) * 2 + 3 - n
+    assert numbers["same.odd_total"] == str(total) == "2"
+    assert (numbers["same.odd_before"], numbers["same.odd_after"]) == ("1", "1")
+    assert numbers["same.tf_total"] == "1"  # the even case, 224
+    x, w = rng.normal(size=(1, n)), rng.normal(size=(1, 1, 3))
+    tf = layers.conv(np.pad(x, [(0, 0), (1, 1)]), w, stride=2)[0]
+    torch = layers.conv(x, w, stride=2, padding=1)[0]
+    np.testing.assert_allclose(tf, torch, atol=1e-12)
 
 
 def test_max_pooling_example_is_not_additive_and_average_pooling_is(numbers):
