@@ -394,9 +394,10 @@ def _transposed() -> dict[str, str]:
 #: every convolution there has ``bias=False``.
 DCGAN_BATCHNORM = {"generator": (1, 2, 3, 4), "discriminator": (2, 3, 4)}
 #: The paper's figure 1 (Radford et al., 2016): the code projected to 1024 maps of 4x4,
-#: then four fractionally-strided convolutions to the image.
+#: then four fractionally-strided convolutions to the image, with these channel counts.
 DCGAN_PAPER_PROJECTION = (1024, 4, 4)
-DCGAN_PAPER_TRANSPOSED_LAYERS = 4
+DCGAN_PAPER_CHANNELS = (1024, 512, 256, 128, 3)
+DCGAN_PAPER_TRANSPOSED_LAYERS = len(DCGAN_PAPER_CHANNELS) - 1
 
 
 def dcgan_reference_parameters(rows, batchnorm: tuple[int, ...]) -> int:
@@ -423,6 +424,11 @@ def _dcgan() -> dict[str, str]:
     values["dcgan.image"] = shape_text(dcgan.generator_shapes()[-1].output_shape)
     values["dcgan.paper_projection"] = shape_text(DCGAN_PAPER_PROJECTION)
     values["dcgan.paper_transposed_layers"] = count(DCGAN_PAPER_TRANSPOSED_LAYERS)
+    # Review item 18: only the first three halve the channels; the last makes 3 colours.
+    pairs = list(zip(DCGAN_PAPER_CHANNELS, DCGAN_PAPER_CHANNELS[1:]))
+    values["dcgan.paper_channels"] = "-".join(str(c) for c in DCGAN_PAPER_CHANNELS)
+    values["dcgan.paper_halvings"] = count(sum(b * 2 == a for a, b in pairs))
+    values["dcgan.paper_colours"] = count(DCGAN_PAPER_CHANNELS[-1])
     first = dcgan.generator_shapes()[0]
     values["dcgan.code"] = shape_text(first.input_shape)
     values["dcgan.first_out"] = shape_text(first.output_shape)
@@ -826,6 +832,14 @@ def _equivariance() -> dict[str, str]:
         "equi.border_outputs": count(image[0].size),
         "equi.border_zeros_changed": count(changed["zeros"]),
         "equi.border_circular_changed": count(changed["circular"]),
+        # Review item 26: the 2x2 stride-2 pool of the 5x5 map reads rows/columns 1-4 only;
+        # after the shift the left-out last row and column hold real responses.
+        "equi.pool_covered": count(pooled[0].shape[0] * 2),
+        "equi.map_side": count(before.shape[0]),
+        "equi.dropped_row": ", ".join(fmt(v) for v in after[pooled[0].shape[0] * 2:].ravel()),
+        "equi.dropped_column": ", ".join(
+            fmt(v) for v in after[:, pooled[0].shape[1] * 2:].ravel()
+        ),
     }
 
 

@@ -108,6 +108,18 @@ def test_flatten_permutation_is_the_channels_last_order(c, h, w, seed):
     np.testing.assert_allclose(weights[:, perm] @ hwc, weights @ image.ravel(), atol=1e-12)
 
 
+@given(n=st.integers(1, 30), half=st.integers(0, 3), d=st.integers(1, 4), seed=st.integers(0, 9))
+def test_dilation_with_padding_d_k_minus_1_over_2_keeps_the_size(n, half, d, seed):
+    # Proves the padding page's "with padding d(k - 1)/2 the map keeps its size" (odd k,
+    # stride 1) on the package's layer, and that without padding the map shrinks by d(k - 1).
+    k = 2 * half + 1
+    rng = np.random.default_rng(seed)
+    x, w = rng.normal(size=(1, n)), rng.normal(size=(1, 1, k))
+    assert layers.conv(x, w, padding=d * (k - 1) // 2, dilation=d).shape[-1] == n
+    if n > d * (k - 1):
+        assert layers.conv(x, w, dilation=d).shape[-1] == n - d * (k - 1)
+
+
 def measured_field(kernels, strides, dilations) -> int:
     """Span of the inputs one unit of the last layer depends on, from the layers' matrices."""
     n = 1 + sum(d * (k - 1) for k, d in zip(kernels, dilations, strict=True)) * math.prod(strides)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from diagram_gen import dcgan, examples, layers, site_data, training
+from diagram_gen import cost, dcgan, examples, layers, site_data, training
 
 
 @pytest.fixture(scope="module")
@@ -167,6 +167,58 @@ def test_pooling_is_block_diagonal_and_matches_a_stride_2_conv_only_for_2x2():
     assert three.shape == one.shape and not np.array_equal(three, one)
 
 
+def test_a_depthwise_2x2_stride_2_conv_keeps_the_channels_apart_like_pooling():
+    # Proves the pooling page's "a depthwise one keeps them apart, as pooling does": over
+    # 2 channels, a depthwise (groups = 2) 2x2 stride-2 convolution has exactly average
+    # pooling's zero pattern, block diagonal, while an ordinary one fills every block.
+    pool = layers.avg_pool_matrix((2, 4, 4), kernel=2, stride=2) > 0
+    depthwise = layers.conv_matrix_index((2, 1, 2, 2), (2, 4, 4), stride=2, groups=2) >= 0
+    assert np.array_equal(depthwise, pool)
+    ordinary = layers.conv_matrix_index((2, 2, 2, 2), (2, 4, 4), stride=2) >= 0
+    assert ordinary[:4, 16:].any() and not np.array_equal(ordinary, pool)
+
+
+@pytest.mark.parametrize(("side", "k"), [(5, 3), (6, 3), (4, 5)])
+def test_im2col_with_padding_multiplies_more_than_the_matrix_has_non_zeros(side, k):
+    # Proves the dimensions page's caveat: with same padding, im2col's one product does a
+    # multiplication for every (output, tap) pair, padding taps included, which is the
+    # matrix's non-zero entries plus the taps that fall on padding (counted by loops).
+    c_in, c_out = 2, 3
+    x = np.zeros((c_in, side, side))
+    pad = k // 2
+    windows = np.lib.stride_tricks.sliding_window_view(
+        np.pad(x, [(0, 0), (pad, pad), (pad, pad)]), (k, k), axis=(1, 2)
+    )
+    multiplications = c_out * c_in * k * k * windows.shape[1] * windows.shape[2]
+    nonzeros = int((layers.conv_matrix_index((c_out, c_in, k, k), x.shape, padding="same") >= 0).sum())
+    on_padding = sum(
+        not (0 <= i + a - pad < side and 0 <= j + b - pad < side)
+        for i in range(side) for j in range(side) for a in range(k) for b in range(k)
+    )  # fmt: skip
+    assert multiplications == nonzeros + c_out * c_in * on_padding
+    assert on_padding > 0 and multiplications > nonzeros
+    assert nonzeros == cost.dense_matrix_nonzeros(c_in, c_out, side, k)
+
+
+def test_equivariance_pool_leaves_out_the_last_row_and_column(numbers):
+    # Proves the equivariance page's floor sentence by loops: the shifted 6x6 canvas gives
+    # a 5x5 map, 2x2 windows at stride 2 start at 0 and 2 only (rows 1-4), and row and
+    # column 5 of the map, which no window reads, hold responses other than the bias.
+    ex = examples.small_conv()
+    canvas = np.zeros((6, 6))
+    canvas[2:5, 2:5] = ex.image[0]
+    k = ex.kernel.shape[-1]
+    side = 6 - k + 1
+    y = np.array([[ex.bias[0] + (ex.kernel[0, 0] * canvas[i:i + k, j:j + k]).sum()
+                   for j in range(side)] for i in range(side)])  # fmt: skip
+    read = {r for start in range(0, side - 1, 2) for r in (start, start + 1)}
+    assert read == {0, 1, 2, 3} and numbers["equi.pool_covered"] == str(len(read))
+    assert numbers["equi.map_side"] == str(side)
+    assert numbers["equi.dropped_row"] == ", ".join(site_data.fmt(v) for v in y[side - 1])
+    assert numbers["equi.dropped_column"] == ", ".join(site_data.fmt(v) for v in y[:, side - 1])
+    assert (y[side - 1] != ex.bias[0]).any() and (y[:, side - 1] != ex.bias[0]).any()
+
+
 def scatter_counts(n: int, k: int, s: int) -> np.ndarray:
     """Copies of the kernel that land on each cell of a transposed convolution, by loops."""
     size = (n - 1) * s + k
@@ -189,6 +241,37 @@ def test_checkerboard_counts(numbers):
     assert set(even.ravel()) == {4} and numbers["checker.even_counts"] == "4"
     resized = site_data.resize_conv_counts(3, 2)
     assert set(resized[1:-1, 1:-1].ravel()) == {9} and resized[0, 0] < 9
+
+
+@pytest.mark.parametrize("factor", [2, 3, 4])
+def test_resize_then_convolve_reads_k_squared_values_for_any_factor(numbers, factor):
+    # Proves "9 for a 3x3 kernel, whatever the upsampling factor" by loops: after
+    # nearest-neighbour resizing by the factor, a same-padded 3x3 window away from the
+    # border covers 9 image values, and the package's count agrees.
+    n, k = 4, 3
+    side = n * factor
+    inside = np.zeros((side, side), dtype=int)
+    for i in range(side):
+        for j in range(side):
+            inside[i, j] = sum(
+                0 <= i + a - 1 < side and 0 <= j + b - 1 < side for a in range(k) for b in range(k)
+            )
+    np.testing.assert_array_equal(site_data.resize_conv_counts(k, factor, n), inside)
+    assert set(inside[1:-1, 1:-1].ravel()) == {k * k}
+    assert numbers["checker.resize_counts"] == str(k * k)
+
+
+def test_dcgan_paper_channels_halve_three_times(numbers):
+    # Proves the corrected sentence on the paper's generator (Radford et al., 2016, Fig. 1:
+    # 1024 -> 512 -> 256 -> 128 -> 3): four transposed convolutions, of which only the
+    # first three halve the channels; the last one makes the 3 colours.
+    channels = [int(c) for c in numbers["dcgan.paper_channels"].split("-")]
+    assert channels == [1024, 512, 256, 128, 3]
+    steps = list(zip(channels, channels[1:]))
+    assert numbers["dcgan.paper_transposed_layers"] == str(len(steps)) == "4"
+    assert numbers["dcgan.paper_halvings"] == str(sum(b == a // 2 for a, b in steps)) == "3"
+    assert numbers["dcgan.paper_colours"] == str(channels[-1])
+    assert site_data.DCGAN_PAPER_PROJECTION[0] == channels[0]
 
 
 def test_dcgan_reference_counts(numbers):
