@@ -425,7 +425,7 @@ def _dcgan() -> dict[str, str]:
     values["dcgan.paper_projection"] = shape_text(DCGAN_PAPER_PROJECTION)
     values["dcgan.paper_transposed_layers"] = count(DCGAN_PAPER_TRANSPOSED_LAYERS)
     # Review item 18: only the first three halve the channels; the last makes 3 colours.
-    pairs = list(zip(DCGAN_PAPER_CHANNELS, DCGAN_PAPER_CHANNELS[1:]))
+    pairs = list(zip(DCGAN_PAPER_CHANNELS[:-1], DCGAN_PAPER_CHANNELS[1:], strict=True))
     values["dcgan.paper_channels"] = "-".join(str(c) for c in DCGAN_PAPER_CHANNELS)
     values["dcgan.paper_halvings"] = count(sum(b * 2 == a for a, b in pairs))
     values["dcgan.paper_colours"] = count(DCGAN_PAPER_CHANNELS[-1])
@@ -836,9 +836,9 @@ def _equivariance() -> dict[str, str]:
         # after the shift the left-out last row and column hold real responses.
         "equi.pool_covered": count(pooled[0].shape[0] * 2),
         "equi.map_side": count(before.shape[0]),
-        "equi.dropped_row": ", ".join(fmt(v) for v in after[pooled[0].shape[0] * 2:].ravel()),
+        "equi.dropped_row": ", ".join(fmt(v) for v in after[pooled[0].shape[0] * 2 :].ravel()),
         "equi.dropped_column": ", ".join(
-            fmt(v) for v in after[:, pooled[0].shape[1] * 2:].ravel()
+            fmt(v) for v in after[:, pooled[0].shape[1] * 2 :].ravel()
         ),
     }
 

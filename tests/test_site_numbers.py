@@ -190,7 +190,8 @@ def test_im2col_with_padding_multiplies_more_than_the_matrix_has_non_zeros(side,
         np.pad(x, [(0, 0), (pad, pad), (pad, pad)]), (k, k), axis=(1, 2)
     )
     multiplications = c_out * c_in * k * k * windows.shape[1] * windows.shape[2]
-    nonzeros = int((layers.conv_matrix_index((c_out, c_in, k, k), x.shape, padding="same") >= 0).sum())
+    index = layers.conv_matrix_index((c_out, c_in, k, k), x.shape, padding="same")
+    nonzeros = int((index >= 0).sum())
     on_padding = sum(
         not (0 <= i + a - pad < side and 0 <= j + b - pad < side)
         for i in range(side) for j in range(side) for a in range(k) for b in range(k)
@@ -267,7 +268,7 @@ def test_dcgan_paper_channels_halve_three_times(numbers):
     # first three halve the channels; the last one makes the 3 colours.
     channels = [int(c) for c in numbers["dcgan.paper_channels"].split("-")]
     assert channels == [1024, 512, 256, 128, 3]
-    steps = list(zip(channels, channels[1:]))
+    steps = list(zip(channels[:-1], channels[1:], strict=True))
     assert numbers["dcgan.paper_transposed_layers"] == str(len(steps)) == "4"
     assert numbers["dcgan.paper_halvings"] == str(sum(b == a // 2 for a, b in steps)) == "3"
     assert numbers["dcgan.paper_colours"] == str(channels[-1])
