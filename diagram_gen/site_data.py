@@ -679,6 +679,10 @@ def fmt_sig(value: float, digits: int = 3) -> str:
     return fmt(float(f"{value:.{digits}g}")) if abs(value) >= 0.01 else f"{value:.{digits}g}"
 
 
+#: A 12-megapixel phone photograph is 4032 x 3024 pixels (review item 30).
+PHONE_PHOTO_WIDTH = 4032
+
+
 def _measured() -> dict[str, str]:
     """The committed cost measurement (``make bench`` writes it; the build only reads it).
 
@@ -693,6 +697,8 @@ def _measured() -> dict[str, str]:
         "cost.machine": cost_measured.machine_words(measurement),
         "cost.date": cost_measured.date_words(measurement),
         "cost.side_limit": count(limit),
+        "cost.phone_width": count(PHONE_PHOTO_WIDTH),
+        "cost.phone_ratio": count(round(PHONE_PHOTO_WIDTH / limit)),
     }
 
 

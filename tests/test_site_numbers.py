@@ -311,6 +311,17 @@ def test_unet_output_size(numbers):
     assert n == 388 and numbers["unet.output"] == "388" and numbers["unet.input"] == "572"
 
 
+def test_phone_photograph_ratio(numbers):
+    # Proves the cost page's "about 17 times wider" from its two generated numbers: a
+    # 4032-pixel-wide photograph over the first side whose dense matrix does not fit
+    # (238 on the committed machine), rounded, and more than ten times in any case.
+    width = int(numbers["cost.phone_width"].replace(",", ""))
+    limit = int(numbers["cost.side_limit"].replace(",", ""))
+    assert width == 4032
+    assert numbers["cost.phone_ratio"] == str(int(width / limit + 0.5))
+    assert width / limit > 10
+
+
 def test_real_layer_cost(numbers):
     # Proves the VGG-16 layer's numbers by the textbook products.
     c_in = c_out = 64
