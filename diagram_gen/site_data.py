@@ -29,10 +29,12 @@ def count(value: int) -> str:
     return f"{int(value):,}"
 
 
-def spoken_list(values) -> str:
-    """``[18, 8, 2, 9]`` -> ``18, 8, 2 and 9``."""
+def spoken_list(values, conjunction: str = "and") -> str:
+    """``[18, 8, 2, 9]`` -> ``18, 8, 2 and 9`` (or ``... 2 or 9``)."""
     items = [fmt(v) for v in values]
-    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+    if len(items) == 1:
+        return items[0]
+    return ", ".join(items[:-1]) + f" {conjunction} " + items[-1]
 
 
 _SUPERSCRIPTS = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
@@ -85,17 +87,33 @@ def _small() -> dict[str, str]:
     values["small.zeros"] = count((index < 0).sum())
     values["small.nonzeros"] = count((index >= 0).sum())
     values["small.per_weight_uses"] = count((index == 0).sum())
+    # Review item 7: how far each row of C sits right of the one above (the column of its
+    # first weight): one column along an image row, more when the kernel drops a row.
+    shifts = row_shifts(index)
+    values["small.row_shift"] = count(shifts.min())
+    values["small.row_jump"] = count(shifts.max())
     return values
 
 
+def row_shifts(index: np.ndarray) -> np.ndarray:
+    """How many columns each row of a conv matrix starts right of the row above.
+
+    ``index`` is :func:`layers.conv_matrix_index`'s structure (``-1`` for a zero); the
+    start of a row is the column of its first weight.
+    """
+    starts = np.argmax(index >= 0, axis=1)
+    return np.diff(starts)
+
+
 def flatten_example() -> dict[str, object]:
-    """A 2-channel 2x3 input flattened channels first (PyTorch) and channels last (Keras).
+    """A 3-channel 2x2 input flattened channels first (PyTorch) and channels last (Keras).
 
     The entries are numbered 1, 2, ... in channels-first order; the channels-last vector
     lists the same entries in another order, and a dense layer reading it needs its
     weight matrix's columns permuted the same way (checked on random numbers).
     """
-    c, h, w = 2, 2, 3
+    # Three channels of 2x2 (review item 1): 2x2x3 read like an H x W x C colour image.
+    c, h, w = 3, 2, 2
     x = np.arange(1, c * h * w + 1, dtype=float).reshape(c, h, w)
     perm = conventions.flatten_permutation(c, h, w)
     hwc = x.transpose(1, 2, 0).ravel()
@@ -115,6 +133,7 @@ def _flatten() -> dict[str, str]:
     return {
         "flatten.shape": shape_text(ex["shape"]),
         "flatten.channels": count(c),
+        "flatten.map": shape_text((h, w)),
         "flatten.chw": ", ".join(fmt(v) for v in ex["chw"]),
         "flatten.hwc": ", ".join(fmt(v) for v in ex["hwc"]),
         "flatten.columns": ", ".join(str(int(j) + 1) for j in ex["perm"]),
@@ -221,6 +240,12 @@ def _lenet() -> dict[str, str]:
         "lenet.params": count(table.sum() * area + outputs),
         "lenet.full_params": count(table.size * area + outputs),
         "lenet.reads": spoken_list(sorted(set(table.sum(axis=1).tolist()))),
+        # Review item 16: all but the last map read a subset; the last reads every map.
+        "lenet.partial_maps": count((table.sum(axis=1) < inputs).sum()),
+        "lenet.partial_reads": spoken_list(
+            sorted({int(r) for r in table.sum(axis=1) if r < inputs}), conjunction="or"
+        ),
+        "lenet.complete_maps": count((table.sum(axis=1) == inputs).sum()),
     }
 
 
@@ -298,10 +323,19 @@ def same_padding_case() -> dict[str, object]:
     rng = np.random.default_rng(5)
     x, w = rng.normal(size=(1, 9)), rng.normal(size=(1, 1, even))
     agree = np.abs(conventions.conv_tf_same(x, w) - layers.conv(x, w, padding="same")).max()
+    # Review item 2: the zeros depend on n. One more pixel (odd n) and SAME needs two,
+    # one on each side: exactly PyTorch's padding=k//2, on random inputs.
+    odd = n + 1
+    _, odd_before, odd_after = conventions.tf_same_padding(odd, k, s)
+    x_odd, w_odd = rng.normal(size=(1, odd)), rng.normal(size=(1, 1, k))
+    odd_agree = np.abs(conventions.conv_tf_same(x_odd, w_odd, stride=s)
+                       - layers.conv(x_odd, w_odd, stride=s, padding=k // 2)).max()  # fmt: skip
     return {"n": n, "k": k, "s": s, "tf_out": tf_out, "before": before, "after": after,
             "torch_out": torch_out, "torch_pad": k // 2, "tf_starts": tf_starts,
             "torch_starts": torch_starts, "even": even, "even_before": even_before,
-            "even_after": even_after, "even_difference": float(agree)}  # fmt: skip
+            "even_after": even_after, "even_difference": float(agree), "odd": odd,
+            "odd_before": odd_before, "odd_after": odd_after,
+            "odd_difference": float(odd_agree)}  # fmt: skip
 
 
 def _same_padding() -> dict[str, str]:
@@ -330,6 +364,12 @@ def _same_padding() -> dict[str, str]:
         "same.even_before": count(case["even_before"]),
         "same.even_after": count(case["even_after"]),
         "same.even_difference": scientific(case["even_difference"]),
+        "same.tf_total": count(case["before"] + case["after"]),
+        "same.odd_n": count(case["odd"]),
+        "same.odd_total": count(case["odd_before"] + case["odd_after"]),
+        "same.odd_before": count(case["odd_before"]),
+        "same.odd_after": count(case["odd_after"]),
+        "same.odd_difference": scientific(case["odd_difference"]),
     }
 
 
@@ -355,9 +395,10 @@ def _transposed() -> dict[str, str]:
 #: every convolution there has ``bias=False``.
 DCGAN_BATCHNORM = {"generator": (1, 2, 3, 4), "discriminator": (2, 3, 4)}
 #: The paper's figure 1 (Radford et al., 2016): the code projected to 1024 maps of 4x4,
-#: then four fractionally-strided convolutions to the image.
+#: then four fractionally-strided convolutions to the image, with these channel counts.
 DCGAN_PAPER_PROJECTION = (1024, 4, 4)
-DCGAN_PAPER_TRANSPOSED_LAYERS = 4
+DCGAN_PAPER_CHANNELS = (1024, 512, 256, 128, 3)
+DCGAN_PAPER_TRANSPOSED_LAYERS = len(DCGAN_PAPER_CHANNELS) - 1
 
 
 def dcgan_reference_parameters(rows, batchnorm: tuple[int, ...]) -> int:
@@ -384,6 +425,11 @@ def _dcgan() -> dict[str, str]:
     values["dcgan.image"] = shape_text(dcgan.generator_shapes()[-1].output_shape)
     values["dcgan.paper_projection"] = shape_text(DCGAN_PAPER_PROJECTION)
     values["dcgan.paper_transposed_layers"] = count(DCGAN_PAPER_TRANSPOSED_LAYERS)
+    # Review item 18: only the first three halve the channels; the last makes 3 colours.
+    pairs = list(zip(DCGAN_PAPER_CHANNELS[:-1], DCGAN_PAPER_CHANNELS[1:], strict=True))
+    values["dcgan.paper_channels"] = "-".join(str(c) for c in DCGAN_PAPER_CHANNELS)
+    values["dcgan.paper_halvings"] = count(sum(b * 2 == a for a, b in pairs))
+    values["dcgan.paper_colours"] = count(DCGAN_PAPER_CHANNELS[-1])
     first = dcgan.generator_shapes()[0]
     values["dcgan.code"] = shape_text(first.input_shape)
     values["dcgan.first_out"] = shape_text(first.output_shape)
@@ -654,6 +700,10 @@ def fmt_sig(value: float, digits: int = 3) -> str:
     return fmt(float(f"{value:.{digits}g}")) if abs(value) >= 0.01 else f"{value:.{digits}g}"
 
 
+#: A 12-megapixel phone photograph is 4032 x 3024 pixels (review item 30).
+PHONE_PHOTO_WIDTH = 4032
+
+
 def _measured() -> dict[str, str]:
     """The committed cost measurement (``make bench`` writes it; the build only reads it).
 
@@ -668,6 +718,8 @@ def _measured() -> dict[str, str]:
         "cost.machine": cost_measured.machine_words(measurement),
         "cost.date": cost_measured.date_words(measurement),
         "cost.side_limit": count(limit),
+        "cost.phone_width": count(PHONE_PHOTO_WIDTH),
+        "cost.phone_ratio": count(round(PHONE_PHOTO_WIDTH / limit)),
     }
 
 
@@ -700,22 +752,27 @@ def separable_layers(spec: dict[str, int], *, seed: int = 5):
             rng.normal(size=m))  # fmt: skip
 
 
+#: Padding of the separable example: none, like the ordinary layer it is compared with
+#: (review item 13), so both produce the same 16 maps of the same size.
+SEPARABLE_PADDING = 0
+
+
 def _separable(spec: dict[str, int]) -> dict[str, str]:
     """Depthwise separable convolution: parameters, and its matrix as a product of two."""
     c, k, m = spec["channels"], spec["field"], spec["kernels"]
     x, wd, bd, wp, bp = separable_layers(spec)
-    depthwise = layers.conv(x, wd, bd, padding=k // 2, groups=c)
+    depthwise = layers.conv(x, wd, bd, padding=SEPARABLE_PADDING, groups=c)
     both = layers.conv(depthwise, wp, bp)
     # As one fully connected layer: M = P D, P the 1x1 matrix, D the block-diagonal one.
-    d = layers.conv_matrix(wd, x.shape, padding=k // 2, groups=c)
+    d = layers.conv_matrix(wd, x.shape, padding=SEPARABLE_PADDING, groups=c)
     p = layers.conv_matrix(wp, depthwise.shape)
     product = p @ d
-    bias = np.repeat(wp[:, :, 0, 0] @ bd + bp, x[0].size)
-    side = x[0].size
+    bias = np.repeat(wp[:, :, 0, 0] @ bd + bp, depthwise[0].size)
+    rows, cols = depthwise[0].size, x[0].size  # one block: an output map by an input map
     # Block (o, c) of the product is wp[o, c] times channel c's banded block of D.
     block_error = max(
-        np.abs(product[o * side:(o + 1) * side, i * side:(i + 1) * side]
-               - wp[o, i, 0, 0] * d[i * side:(i + 1) * side, i * side:(i + 1) * side]).max()
+        np.abs(product[o * rows:(o + 1) * rows, i * cols:(i + 1) * cols]
+               - wp[o, i, 0, 0] * d[i * rows:(i + 1) * rows, i * cols:(i + 1) * cols]).max()
         for o in range(m) for i in range(c)
     )  # fmt: skip
     full = m * (c * k * k + 1)
@@ -740,6 +797,8 @@ def _separable(spec: dict[str, int]) -> dict[str, str]:
         ),
         "separable.block_error": scientific(block_error),
         "separable.slice": shape_text(wd.shape[2:]),
+        "separable.padding": count(SEPARABLE_PADDING),
+        "separable.shape_out": shape_text(both.shape),
     }
 
 
@@ -800,6 +859,14 @@ def _equivariance() -> dict[str, str]:
         "equi.border_outputs": count(image[0].size),
         "equi.border_zeros_changed": count(changed["zeros"]),
         "equi.border_circular_changed": count(changed["circular"]),
+        # Review item 26: the 2x2 stride-2 pool of the 5x5 map reads rows/columns 1-4 only;
+        # after the shift the left-out last row and column hold real responses.
+        "equi.pool_covered": count(pooled[0].shape[0] * 2),
+        "equi.map_side": count(before.shape[0]),
+        "equi.dropped_row": ", ".join(fmt(v) for v in after[pooled[0].shape[0] * 2 :].ravel()),
+        "equi.dropped_column": ", ".join(
+            fmt(v) for v in after[:, pooled[0].shape[1] * 2 :].ravel()
+        ),
     }
 
 

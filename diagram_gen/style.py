@@ -38,7 +38,7 @@ ROLE_MEANINGS = {
     "input": "input values (the image, or the flattened input vector)",
     "output": "output values (what the layer computes)",
     "kernel": "the kernel and the patch it currently covers",
-    "zero": "a zero: a connection the convolution does not have, or padding",
+    "zero": "a connection the convolution does not have, or padding",
     "weight": "a trainable weight; cells with the same colour and name share one weight",
     "signed": "a weight of its own: blue when positive, orange-red when negative",
 }

@@ -75,6 +75,24 @@ def test_tf_same_at_stride_2_shifts_every_window_against_pytorch_padding_k_over_
     )
 
 
+@given(n=st.integers(1, 400), seed=st.integers(0, 99))
+def test_tf_same_padding_for_k3_s2_depends_on_the_parity_of_n(n, seed):
+    # Proves the conventions page's rule of thumb by loops: for k=3 at stride 2, SAME puts
+    # 0 zeros before and 1 after an even n (every window one pixel later than PyTorch's
+    # padding=1), and 1 before and 1 after an odd n (the same layer as padding=1).
+    out, before, after = conventions.tf_same_padding(n, 3, 2)
+    assert (before, after) == ((0, 1) if n % 2 == 0 else (1, 1))
+    rng = np.random.default_rng(seed)
+    x, w = rng.normal(size=n), rng.normal(size=3)
+    torch = layers.conv(x[np.newaxis], w[np.newaxis, np.newaxis], stride=2, padding=1)[0]
+    np.testing.assert_allclose(torch, naive_conv_1d(x, w, 2, 1, out), atol=1e-12)
+    tf = naive_conv_1d(x, w, 2, before, out)
+    if n % 2:
+        np.testing.assert_allclose(tf, torch, atol=1e-12)
+    elif n > 2:  # n = 2 has one window, and it may differ or not; larger n differ
+        assert np.abs(tf - torch).max() > 1e-9
+
+
 @given(c=st.integers(1, 4), h=st.integers(1, 4), w=st.integers(1, 4), seed=st.integers(0, 99))
 def test_flatten_permutation_is_the_channels_last_order(c, h, w, seed):
     # Proves perm by loops (entry (y, x, ch) of HWC comes from (ch, y, x) of CHW), and that
@@ -88,6 +106,18 @@ def test_flatten_permutation_is_the_channels_last_order(c, h, w, seed):
     image, weights = rng.normal(size=(c, h, w)), rng.normal(size=(3, c * h * w))
     hwc = image.transpose(1, 2, 0).ravel()
     np.testing.assert_allclose(weights[:, perm] @ hwc, weights @ image.ravel(), atol=1e-12)
+
+
+@given(n=st.integers(1, 30), half=st.integers(0, 3), d=st.integers(1, 4), seed=st.integers(0, 9))
+def test_dilation_with_padding_d_k_minus_1_over_2_keeps_the_size(n, half, d, seed):
+    # Proves the padding page's "with padding d(k - 1)/2 the map keeps its size" (odd k,
+    # stride 1) on the package's layer, and that without padding the map shrinks by d(k - 1).
+    k = 2 * half + 1
+    rng = np.random.default_rng(seed)
+    x, w = rng.normal(size=(1, n)), rng.normal(size=(1, 1, k))
+    assert layers.conv(x, w, padding=d * (k - 1) // 2, dilation=d).shape[-1] == n
+    if n > d * (k - 1):
+        assert layers.conv(x, w, dilation=d).shape[-1] == n - d * (k - 1)
 
 
 def measured_field(kernels, strides, dilations) -> int:

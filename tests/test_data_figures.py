@@ -223,6 +223,10 @@ def test_tied_training_caption_and_alt_text_state_the_measured_numbers(tied_figu
     assert f"{data.tied.conv_loss[-1]:.3g}" in alt
     assert f"{data.control.dense_loss[-1]:.3g}" in alt
     assert "50 gradient steps" in alt
+    # The 6x6 is the images' size, not the convolution's (review item 31).
+    setup = data.tied.setup
+    side, k = setup.images.shape[-1], setup.kernel.shape[-1]
+    assert f"A convolution on {side}x{side} single-channel images with a {k}x{k} kernel" in alt
 
 
 # ----------------------------------------------------------------------------------------

@@ -320,6 +320,21 @@ def test_connection_table_groups_runs_of_maps_with_one_pattern():
     assert f"group-line-{len(spans)}" not in lines
 
 
+def test_connection_table_says_its_maps_are_numbered_from_0():
+    # Proves the figure states its numbering (review item 15): the drawn map numbers run
+    # 0..15 and 0..5 as in the paper, unlike the site's pixels (from 1), and the column
+    # title, the caption and the alt text say so.
+    data, fig = render("connection-table")
+    spec = registry.get("connection-table")
+    texts = texts_of(fig)
+    n_in, n_out = data.grid.shape
+    assert [texts[f"col-{j}"] for j in range(n_out)] == [str(j) for j in range(n_out)]
+    assert [texts[f"row-{i}"] for i in range(n_in)] == [str(i) for i in range(n_in)]
+    assert "numbered from 0" in texts["col-title"]
+    assert "numbered from 0" in spec.caption(data)
+    assert f"numbered 0 to {n_in - 1}" in spec.alt(data)
+
+
 # ----------------------------------------------------------------------------------------
 # grouped-conv
 # ----------------------------------------------------------------------------------------

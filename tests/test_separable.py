@@ -115,11 +115,21 @@ def test_the_page_numbers_match_the_loops():
     assert numbers["separable.full_params"] == f"{m * (c * k * k + 1):,}"
     assert numbers["separable.block_error"] == "0"
     x, wd, bd, wp, bp = site_data.separable_layers(spec)
-    expected = loop_pointwise(loop_depthwise(x, wd, bd, k // 2), wp, bp)
+    pad = site_data.SEPARABLE_PADDING
+    expected = loop_pointwise(loop_depthwise(x, wd, bd, pad), wp, bp)
     np.testing.assert_allclose(
-        layers.conv(layers.conv(x, wd, bd, padding=k // 2, groups=c), wp, bp), expected,
+        layers.conv(layers.conv(x, wd, bd, padding=pad, groups=c), wp, bp), expected,
         atol=1e-10,
     )  # fmt: skip
+    # Review item 13: the separable pair and the ordinary layer it is compared with give
+    # the same maps of the same size (the ordinary layer run here, unpadded, by loops'
+    # output-size rule), so the table compares like with like.
+    ordinary = layers.conv(x, np.zeros((m, c, k, k)))
+    assert expected.shape == ordinary.shape
+    assert numbers["separable.shape_out"] == numbers["channels.shape_out"]
+    assert numbers["separable.shape_out"] == site_data.shape_text(expected.shape)
+    n_out = x.shape[1] - k + 1
+    assert numbers["separable.matrix_shape"] == f"{m * n_out * n_out:,} x {x.size:,}"
     # The groups table: only divisors of both channel counts, depthwise in multiples.
     divisors = [g for g in range(1, math.gcd(c, m) + 1) if math.gcd(c, m) % g == 0]
     assert numbers["groups.possible"] == site_data.spoken_list(divisors)

@@ -86,11 +86,12 @@ def test_equivariance_draws_the_shifted_map_the_loops_compute(theme, shift):
         assert boxes[f"x{r}-image"].get_xy()[0] == corner
         assert (boxes[f"y{r}-valid"].get_width(), boxes[f"y{r}-valid"].get_height()) == (2, 2)
         maps.append(y)
-        # Zeros of the input are grey and dashed; image pixels have the input colour.
-        for (i, j), value in np.ndenumerate(canvas):
+        # Every input pixel has the input colour and a solid edge, the zeros of the image
+        # and of the canvas included: none of them is padding or a missing connection.
+        for (i, j), _ in np.ndenumerate(canvas):
             box = boxes[f"x{r}-{i}-{j}-box"]
-            want = theme.zero if value == 0 else theme.input
-            assert to_hex(box.get_facecolor()) == to_hex(want)
+            assert to_hex(box.get_facecolor()) == to_hex(theme.input)
+            assert box.get_linestyle() == "-"
     np.testing.assert_array_equal(maps[1][shift:, shift:], maps[0][:-shift, :-shift])
     assert np.all(maps[1][:shift, :] == ex.bias[0]) and np.all(maps[1][:, :shift] == ex.bias[0])
     pooled = [loop_max_pool(m, 2) for m in maps]
@@ -100,6 +101,15 @@ def test_equivariance_draws_the_shifted_map_the_loops_compute(theme, shift):
         np.testing.assert_array_equal(pooled[1][1:, 1:], pooled[0][:-1, :-1])
     alt = registry.get("equivariance").alt(data)
     assert f"{kept} of 4 pooled values unchanged" in alt
+    # The 2x2 stride-2 pool of the 5x5 map reads rows and columns 1-4 only (floor), and the
+    # outlines are the outputs whose window lies entirely on the image.
+    caption = registry.get("equivariance").caption(data)
+    covered = 2 * (maps[0].shape[0] // 2)
+    assert covered == 4 and maps[0].shape[0] - covered == 1
+    for text in (caption, alt):
+        assert f"cover rows and columns 1 to {covered} of the 5x5 map only" in text
+        assert "row and column 5 of the map are left out" in text
+        assert "whose window lies entirely on it" in text
     assert_text_legible_unclipped_and_apart(fig)
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from diagram_gen import dcgan, examples, layers, site_data, training
+from diagram_gen import cost, dcgan, examples, layers, site_data, training
 
 
 @pytest.fixture(scope="module")
@@ -105,6 +105,48 @@ def test_flatten_example_lists_the_channels_last_order(numbers):
     assert ex["difference"] < 1e-12
 
 
+def test_flatten_example_is_three_channels_of_2x2(numbers):
+    # Proves the legend's example is unambiguous about C x H x W (3 channels of 2x2, not a
+    # 2x2 colour image) and that Keras's order is PyTorch's 1..12 taken pixel by pixel:
+    # entry (y, x, ch) of the channels-last vector is number ch*4 + y*2 + x + 1.
+    ex = site_data.flatten_example()
+    assert ex["shape"] == (3, 2, 2)
+    assert numbers["flatten.shape"] == site_data.shape_text((3, 2, 2))
+    assert numbers["flatten.map"] == site_data.shape_text((2, 2))
+    assert numbers["flatten.chw"] == ", ".join(str(i) for i in range(1, 13))
+    keras = [ch * 4 + y * 2 + x + 1 for y in range(2) for x in range(2) for ch in range(3)]
+    assert keras == [1, 5, 9, 2, 6, 10, 3, 7, 11, 4, 8, 12]
+    assert numbers["flatten.hwc"] == ", ".join(map(str, keras))
+
+
+def test_conv_matrix_rows_shift_by_one_or_by_the_kernel_width(numbers):
+    # Proves the viewpoints page's reading of C: on the small example each row starts one
+    # column right of the row above, except where the kernel drops to the next image row,
+    # where it jumps by the kernel width (stride 1, no padding), found by loops.
+    ex = examples.small_conv()
+    _, h, w = ex.image.shape
+    k = ex.kernel.shape[-1]
+    matrix = layers.conv_matrix(ex.kernel, ex.image.shape)
+    starts = [int(np.flatnonzero(row)[0]) for row in matrix]
+    out_w = w - k + 1
+    expected = [i * w + j for i in range(h - k + 1) for j in range(out_w)]
+    assert starts == expected
+    shifts = np.diff(starts)
+    assert set(shifts.tolist()) == {1, k}
+    assert numbers["small.row_shift"] == "1" and numbers["small.row_jump"] == str(k)
+
+
+def test_lenet_c3_maps_that_read_a_subset_and_the_one_that_reads_all(numbers):
+    # Proves the channels page's "15 of its 16 maps read only some of the 6 (3 or 4 of
+    # them) and the remaining 1 reads all of them", counting the table's rows by loops.
+    table = examples.lenet5_c3_table()
+    reads = [sum(bool(v) for v in row) for row in table]
+    partial = [r for r in reads if r < table.shape[1]]
+    assert numbers["lenet.partial_maps"] == str(len(partial)) == "15"
+    assert numbers["lenet.partial_reads"] == " or ".join(map(str, sorted(set(partial))))
+    assert numbers["lenet.complete_maps"] == str(reads.count(table.shape[1])) == "1"
+
+
 def influence_field(strides, kernel=3, n=17) -> int:
     """Inputs that change the middle unit of the last layer, found by perturbing each one."""
     rng = np.random.default_rng(0)
@@ -149,6 +191,22 @@ def test_same_padding_case_224_k3_s2(numbers, rng):
     assert (numbers["same.tf_before"], numbers["same.tf_after"]) == ("0", "1")
 
 
+def test_same_padding_odd_case_is_pytorch_padding_1(numbers, rng):
+    # Proves the odd-n sentence with loops: one more pixel (225) and SAME needs 2 zeros,
+    # 1 on each side, so TensorFlow and PyTorch's padding=1 read the same windows.
+    n = int(numbers["same.n"].replace(",", "")) + 1
+    assert numbers["same.odd_n"] == f"{n:,}" and n % 2 == 1
+    out = -(-n // 2)
+    total = (out - 1) * 2 + 3 - n
+    assert numbers["same.odd_total"] == str(total) == "2"
+    assert (numbers["same.odd_before"], numbers["same.odd_after"]) == ("1", "1")
+    assert numbers["same.tf_total"] == "1"  # the even case, 224
+    x, w = rng.normal(size=(1, n)), rng.normal(size=(1, 1, 3))
+    tf = layers.conv(np.pad(x, [(0, 0), (1, 1)]), w, stride=2)[0]
+    torch = layers.conv(x, w, stride=2, padding=1)[0]
+    np.testing.assert_allclose(tf, torch, atol=1e-12)
+
+
 def test_max_pooling_example_is_not_additive_and_average_pooling_is(numbers):
     # Proves max(a + b) != max(a) + max(b) on the quoted windows, with the package's pool.
     a = np.array([float(v) for v in numbers["pool.a"].replace(" and", ",").split(", ")])
@@ -176,6 +234,59 @@ def test_pooling_is_block_diagonal_and_matches_a_stride_2_conv_only_for_2x2():
     assert three.shape == one.shape and not np.array_equal(three, one)
 
 
+def test_a_depthwise_2x2_stride_2_conv_keeps_the_channels_apart_like_pooling():
+    # Proves the pooling page's "a depthwise one keeps them apart, as pooling does": over
+    # 2 channels, a depthwise (groups = 2) 2x2 stride-2 convolution has exactly average
+    # pooling's zero pattern, block diagonal, while an ordinary one fills every block.
+    pool = layers.avg_pool_matrix((2, 4, 4), kernel=2, stride=2) > 0
+    depthwise = layers.conv_matrix_index((2, 1, 2, 2), (2, 4, 4), stride=2, groups=2) >= 0
+    assert np.array_equal(depthwise, pool)
+    ordinary = layers.conv_matrix_index((2, 2, 2, 2), (2, 4, 4), stride=2) >= 0
+    assert ordinary[:4, 16:].any() and not np.array_equal(ordinary, pool)
+
+
+@pytest.mark.parametrize(("side", "k"), [(5, 3), (6, 3), (4, 5)])
+def test_im2col_with_padding_multiplies_more_than_the_matrix_has_non_zeros(side, k):
+    # Proves the dimensions page's caveat: with same padding, im2col's one product does a
+    # multiplication for every (output, tap) pair, padding taps included, which is the
+    # matrix's non-zero entries plus the taps that fall on padding (counted by loops).
+    c_in, c_out = 2, 3
+    x = np.zeros((c_in, side, side))
+    pad = k // 2
+    windows = np.lib.stride_tricks.sliding_window_view(
+        np.pad(x, [(0, 0), (pad, pad), (pad, pad)]), (k, k), axis=(1, 2)
+    )
+    multiplications = c_out * c_in * k * k * windows.shape[1] * windows.shape[2]
+    index = layers.conv_matrix_index((c_out, c_in, k, k), x.shape, padding="same")
+    nonzeros = int((index >= 0).sum())
+    on_padding = sum(
+        not (0 <= i + a - pad < side and 0 <= j + b - pad < side)
+        for i in range(side) for j in range(side) for a in range(k) for b in range(k)
+    )  # fmt: skip
+    assert multiplications == nonzeros + c_out * c_in * on_padding
+    assert on_padding > 0 and multiplications > nonzeros
+    assert nonzeros == cost.dense_matrix_nonzeros(c_in, c_out, side, k)
+
+
+def test_equivariance_pool_leaves_out_the_last_row_and_column(numbers):
+    # Proves the equivariance page's floor sentence by loops: the shifted 6x6 canvas gives
+    # a 5x5 map, 2x2 windows at stride 2 start at 0 and 2 only (rows 1-4), and row and
+    # column 5 of the map, which no window reads, hold responses other than the bias.
+    ex = examples.small_conv()
+    canvas = np.zeros((6, 6))
+    canvas[2:5, 2:5] = ex.image[0]
+    k = ex.kernel.shape[-1]
+    side = 6 - k + 1
+    y = np.array([[ex.bias[0] + (ex.kernel[0, 0] * canvas[i:i + k, j:j + k]).sum()
+                   for j in range(side)] for i in range(side)])  # fmt: skip
+    read = {r for start in range(0, side - 1, 2) for r in (start, start + 1)}
+    assert read == {0, 1, 2, 3} and numbers["equi.pool_covered"] == str(len(read))
+    assert numbers["equi.map_side"] == str(side)
+    assert numbers["equi.dropped_row"] == ", ".join(site_data.fmt(v) for v in y[side - 1])
+    assert numbers["equi.dropped_column"] == ", ".join(site_data.fmt(v) for v in y[:, side - 1])
+    assert (y[side - 1] != ex.bias[0]).any() and (y[:, side - 1] != ex.bias[0]).any()
+
+
 def scatter_counts(n: int, k: int, s: int) -> np.ndarray:
     """Copies of the kernel that land on each cell of a transposed convolution, by loops."""
     size = (n - 1) * s + k
@@ -198,6 +309,37 @@ def test_checkerboard_counts(numbers):
     assert set(even.ravel()) == {4} and numbers["checker.even_counts"] == "4"
     resized = site_data.resize_conv_counts(3, 2)
     assert set(resized[1:-1, 1:-1].ravel()) == {9} and resized[0, 0] < 9
+
+
+@pytest.mark.parametrize("factor", [2, 3, 4])
+def test_resize_then_convolve_reads_k_squared_values_for_any_factor(numbers, factor):
+    # Proves "9 for a 3x3 kernel, whatever the upsampling factor" by loops: after
+    # nearest-neighbour resizing by the factor, a same-padded 3x3 window away from the
+    # border covers 9 image values, and the package's count agrees.
+    n, k = 4, 3
+    side = n * factor
+    inside = np.zeros((side, side), dtype=int)
+    for i in range(side):
+        for j in range(side):
+            inside[i, j] = sum(
+                0 <= i + a - 1 < side and 0 <= j + b - 1 < side for a in range(k) for b in range(k)
+            )
+    np.testing.assert_array_equal(site_data.resize_conv_counts(k, factor, n), inside)
+    assert set(inside[1:-1, 1:-1].ravel()) == {k * k}
+    assert numbers["checker.resize_counts"] == str(k * k)
+
+
+def test_dcgan_paper_channels_halve_three_times(numbers):
+    # Proves the corrected sentence on the paper's generator (Radford et al., 2016, Fig. 1:
+    # 1024 -> 512 -> 256 -> 128 -> 3): four transposed convolutions, of which only the
+    # first three halve the channels; the last one makes the 3 colours.
+    channels = [int(c) for c in numbers["dcgan.paper_channels"].split("-")]
+    assert channels == [1024, 512, 256, 128, 3]
+    steps = list(zip(channels[:-1], channels[1:], strict=True))
+    assert numbers["dcgan.paper_transposed_layers"] == str(len(steps)) == "4"
+    assert numbers["dcgan.paper_halvings"] == str(sum(b == a // 2 for a, b in steps)) == "3"
+    assert numbers["dcgan.paper_colours"] == str(channels[-1])
+    assert site_data.DCGAN_PAPER_PROJECTION[0] == channels[0]
 
 
 def test_dcgan_reference_counts(numbers):
@@ -234,6 +376,17 @@ def test_unet_output_size(numbers):
     for _ in range(4):
         n = 2 * n - 4
     assert n == 388 and numbers["unet.output"] == "388" and numbers["unet.input"] == "572"
+
+
+def test_phone_photograph_ratio(numbers):
+    # Proves the cost page's "about 17 times wider" from its two generated numbers: a
+    # 4032-pixel-wide photograph over the first side whose dense matrix does not fit
+    # (238 on the committed machine), rounded, and more than ten times in any case.
+    width = int(numbers["cost.phone_width"].replace(",", ""))
+    limit = int(numbers["cost.side_limit"].replace(",", ""))
+    assert width == 4032
+    assert numbers["cost.phone_ratio"] == str(int(width / limit + 0.5))
+    assert width / limit > 10
 
 
 def test_real_layer_cost(numbers):

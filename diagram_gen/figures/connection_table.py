@@ -22,6 +22,8 @@ TITLE = "LeNet-5's connection table: each map reads only some maps"
 
 #: The mark of a connection: text, so the table reads without colour.
 MARK = "X"
+#: Maps keep the paper's numbers (from 0), unlike the site's pixels and weights (from 1).
+NUMBERING = "numbered from 0 as in the paper's Table I"
 
 
 @dataclass(frozen=True)
@@ -139,8 +141,8 @@ def draw_connection_table(ax, data: ConnectionTable, *, theme: Theme) -> dict[st
     for i in range(n_in):
         _blocks.text(ax, -0.45, i + 0.5, str(i), theme=theme, gid=f"row-{i}",
                      fontsize=_blocks.LABEL_FONT)  # fmt: skip
-    _blocks.text(ax, n_out / 2, -1.2, "C3 feature map (output)", theme=theme, gid="col-title",
-                 fontsize=_blocks.TITLE_FONT)  # fmt: skip
+    _blocks.text(ax, n_out / 2, -1.2, f"C3 feature map (output), {NUMBERING}", theme=theme,
+                 gid="col-title", fontsize=_blocks.TITLE_FONT)  # fmt: skip
     _blocks.text(ax, -1.25, n_in / 2, "S2 feature map (input)", theme=theme, gid="row-title",
                  rotation=90, fontsize=_blocks.TITLE_FONT)  # fmt: skip
     # How many maps each C3 map reads (under the columns) and each S2 map feeds (right).
@@ -195,7 +197,8 @@ def _totals(data: ConnectionTable) -> str:
 def caption(data: ConnectionTable) -> str:
     return (
         f"LeNet-5's connection table (LeCun et al., 1998, Table I): an X where a map of S2 "
-        f"(row) feeds a map of C3 (column), an empty dashed cell where the weight matrix "
+        f"(row) feeds a map of C3 (column), both {NUMBERING}; an empty dashed cell where "
+        f"the weight matrix "
         f"keeps a whole block at zero. {data.connections} of the {data.possible} connections "
         f"give {data.parameters:,} parameters instead of {data.dense_parameters:,}; the "
         f"authors chose the table to break the symmetry between maps and to keep the number "

@@ -68,6 +68,16 @@ class EquivarianceData:
         """Pooled values that are the same after the shift."""
         return int((self.pooled[0] == self.pooled[1]).sum())
 
+    @property
+    def covered(self) -> int:
+        """Rows (and columns) of the feature map that the pool's windows cover."""
+        return self.pooled[0].shape[0] * self.setup.pool
+
+    @property
+    def dropped(self) -> int:
+        """Rows (and columns) of the feature map that no pool window reads (floor)."""
+        return self.maps[0].shape[0] - self.covered
+
 
 def compute(setup: Shift) -> EquivarianceData:
     ex = examples.small_conv()
@@ -110,12 +120,12 @@ def draw_equivariance(ax, data: EquivarianceData, *, theme: Theme) -> dict[str, 
         grids = (("x", data.inputs[r], theme.input), ("y", data.maps[r], theme.output),
                  ("p", data.pooled[r], theme.output))  # fmt: skip
         for g, (name, values, colour) in enumerate(grids):
+            # Every pixel of the input is input, zero or not (review item 24): the zero
+            # style is for padding and missing connections, and this canvas has neither.
             for (i, j), value in np.ndenumerate(values):
-                zero = name == "x" and value == 0
                 artists["cells"].append(
-                    _matrix.cell(ax, lefts[g] + j, top + i, theme.zero if zero else colour,
+                    _matrix.cell(ax, lefts[g] + j, top + i, colour,
                                  examples.format_number(value), theme, gid=f"{name}{r}-{i}-{j}",
-                                 dashed=zero, text_colour=theme.zero_text if zero else None,
                                  fontsize=_blocks.LABEL_FONT)[1]
                 )  # fmt: skip
             artists["titles"].append(
@@ -146,7 +156,20 @@ def caption(data: EquivarianceData) -> str:
         f"same amount; the outputs it uncovers see only zeros and hold the bias. The "
         f"{s.pool}x{s.pool} max pool is not moved by the same amount: {data.kept} of its "
         f"{before.size} values stay, the others change because the largest output crossed "
-        f"into another window. Outlined: the image, and the outputs whose window lies on it."
+        f"into another window.{_dropped_sentence(data)} Outlined: the image, and the "
+        f"outputs whose window lies entirely on it."
+    )
+
+
+def _dropped_sentence(data: EquivarianceData) -> str:
+    """The rows and columns the pool leaves out when its stride does not divide the map."""
+    if not data.dropped:
+        return ""
+    m, c = data.maps[0].shape[0], data.covered
+    last = f"row and column {m}" if data.dropped == 1 else f"rows and columns {c + 1} to {m}"
+    return (
+        f" The pool's windows cover rows and columns 1 to {c} of the {m}x{m} map only: "
+        f"the output size rounds down, and {last} of the map are left out."
     )
 
 
@@ -166,7 +189,6 @@ def alt_text(data: EquivarianceData) -> str:
         f"{rows(data.maps[1])}, which is the top map moved by {s.shift} down and right with "
         f"the uncovered cells holding the bias {bias}; "
         f"and its max pool, rows {rows(data.pooled[1])}: {data.kept} of "
-        f"{data.pooled[0].size} pooled values unchanged. Zeros of the input are grey with a "
-        f"dashed outline; thick outlines mark the image and the outputs whose window lies "
-        f"on it."
+        f"{data.pooled[0].size} pooled values unchanged.{_dropped_sentence(data)} Thick "
+        f"outlines mark the image and the outputs whose window lies entirely on it."
     )

@@ -286,8 +286,8 @@ def alt_text(data: TiedTrainingData) -> str:
         else ""
     )
     return (
-        f"Two plots over {steps} gradient steps. A {size}x{size} single-channel convolution "
-        f"with a {k}x{k} kernel and a bias, and a dense layer whose matrix is masked and "
+        f"Two plots over {steps} gradient steps. A convolution on {size}x{size} single-channel "
+        f"images with a {k}x{k} kernel and a bias, and a dense layer whose matrix is masked and "
         f"tied to it, are trained from the same start on the same {setup.images.shape[0]} "
         f"images with learning rate {setup.learning_rate:g}. Left, their losses on a log "
         f"axis fall on one curve, from {scientific(tied.conv_loss[0], 3)} to "
