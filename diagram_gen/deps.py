@@ -28,8 +28,11 @@ PACKAGE = "diagram_gen"
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGE_DIR = ROOT / PACKAGE
 FIGURES_DIR = PACKAGE_DIR / "figures"
-#: Files every render goes through, whatever the figure imports.
-ENGINE = ("registry", "export", "render", "cli", "style", "params")
+#: Modules every render goes through, whatever the figure imports (with what they import).
+ENGINE = ("registry", "export", "style", "params")
+#: The command line and the renderer every render starts from: their files only, since
+#: what they import for their other tasks (the site data) plays no part in a figure.
+ENTRY = ("cli", "render", "deps")
 THEMES = ("light", "dark")
 FORMATS = ("svg", "pdf", "png")
 #: What ``diagram-gen site-data`` writes, relative to its output folder.
@@ -186,6 +189,7 @@ def task_dependencies(task: str) -> list[Path]:
         sources, data = closure(names, every_figure=False)
     else:
         sources, data = closure([figure_ids()[task], *engine_modules()], every_figure=False)
+        sources += [PACKAGE_DIR / f"{name}.py" for name in ENTRY]
     return sorted(set(sources) | set(data))
 
 

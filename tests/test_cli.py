@@ -190,5 +190,3 @@ def test_entry_points_run_as_commands(tmp_path):
     )
     assert bad.returncode == 2 and "Traceback" not in bad.stderr
     assert bad.stderr.count("\n") == 1
-
-
