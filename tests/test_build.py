@@ -61,8 +61,8 @@ def built_tree(tmp_path_factory) -> Path:
     for name in COPIED:
         source = ROOT / name
         if source.is_dir():
-            shutil.copytree(source, tree / name, symlinks=True,
-                            ignore=shutil.ignore_patterns("__pycache__", "render-queue*"))  # fmt: skip
+            skip = shutil.ignore_patterns("__pycache__", "render-queue*")
+            shutil.copytree(source, tree / name, symlinks=True, ignore=skip)
         elif source.exists():
             shutil.copy2(source, tree / name)
     (tree / ".venv").symlink_to(ROOT / ".venv")
@@ -137,11 +137,8 @@ def test_touching_a_shared_helper_renders_exactly_the_figures_that_import_it(tre
     # Proves the rebuild set follows real imports: every figure whose module loads
     # _lineplot.py is re-rendered, and no other.
     helper = "diagram_gen/figures/_lineplot.py"
-    users = {
-        figure_id
-        for figure_id, module in deps.figure_ids().items()
-        if helper in real_imports(tree, module)
-    }
+    modules = {**deps.figure_ids(), deps.SITE_DATA_TASK: "diagram_gen.site_files"}
+    users = {task for task, module in modules.items() if helper in real_imports(tree, module)}
     assert users, "some figure draws with the line-plot helper"
     later(tree / helper)
     assert rendered(make(tree, "figures")) == users
