@@ -45,6 +45,8 @@ class FigureSpec:
     draw: Callable[[Any, Theme], Any]
     caption: Callable[[Any], str]
     alt: Callable[[Any], str]
+    #: ``steps(data) -> list[Step]`` (diagram_gen.steps); None for a figure without steps.
+    steps: Callable[[Any], list] | None = None
 
     @property
     def defaults(self) -> dict[str, Any]:
@@ -74,12 +76,15 @@ class FigureSpec:
         return self.compute(self.example(**self.resolve(overrides or {})))
 
 
-def _themed(draw: Callable[[Any, Theme], Any], figure_id: str) -> Callable[[Any, Theme], Any]:
-    """``draw`` with the theme's matplotlib settings applied while it draws."""
+def _themed(draw: Callable[..., Any], figure_id: str) -> Callable[..., Any]:
+    """``draw`` with the theme's matplotlib settings applied while it draws.
 
-    def themed(data: Any, theme: Theme) -> Any:
+    ``step`` (a figure with steps only) draws the figure with that step highlighted.
+    """
+
+    def themed(data: Any, theme: Theme, step: Any = None) -> Any:
         with theme_context(theme, salt=f"{figure_id}-{theme.name}"):
-            return draw(data, theme)
+            return draw(data, theme) if step is None else draw(data, theme, step=step)
 
     return themed
 
@@ -94,6 +99,7 @@ def _spec(module: ModuleType) -> FigureSpec:
         draw=_themed(module.render, module.FIGURE_ID),
         caption=module.caption,
         alt=module.alt_text,
+        steps=getattr(module, "steps", None),
     )
 
 
