@@ -861,3 +861,49 @@ def light_step(ax: Axes, triples, theme: Theme, *, gid: str = "") -> dict[str, l
     if len(lit["edges"]) != len(edges):
         raise RuntimeError(f"the step names {len(edges)} edges, {len(lit['edges'])} were drawn.")
     return lit
+
+
+@dataclass(frozen=True)
+class DotStep:
+    """What a step changes in a Graphviz network (edge ids ``edge-{output}-{input}``).
+
+    The still figure is :meth:`of` ``None``: every method then returns what it was given,
+    so the DOT source is exactly the still one.
+    """
+
+    edges: frozenset[tuple[int, int]] = frozenset()  # (output, input)
+    inputs: frozenset[int] = frozenset()
+    outputs: frozenset[int] = frozenset()
+    text: str | None = None
+
+    @classmethod
+    def of(cls, step) -> DotStep:
+        if step is None:
+            return cls()
+        return cls(
+            frozenset((o, i) for i, _, o in step.triples),
+            frozenset(step.inputs),
+            frozenset(step.outputs),
+            step.text,
+        )
+
+    def colour(self, colour: str, output: int, input: int) -> str:
+        """An edge's colour: faded (``#rrggbb`` + alpha) when a step lights others."""
+        if self.text is None or (output, input) in self.edges:
+            return colour
+        return f"{colour}{round(DIM_ALPHA * 255):02x}"
+
+    def pen(self, width: str, output: int, input: int) -> str:
+        """An edge's pen width: :data:`LIT_EDGE_FACTOR` times wider when lit."""
+        if self.text is not None and (output, input) in self.edges:
+            return f"{float(width) * LIT_EDGE_FACTOR:g}"
+        return width
+
+    def node_attr(self, prefix: str, index: int) -> dict[str, str]:
+        """A node's extra attributes: a thick outline on a node of the step."""
+        nodes = self.inputs if prefix.startswith("x") or prefix.startswith("in") else self.outputs
+        return {"penwidth": f"{LIT_NODE_WIDTH:g}"} if index in nodes and self.text else {}
+
+    def graph_attr(self) -> dict[str, str]:
+        """The step's text as the graph's label, at the top."""
+        return {} if self.text is None else {"label": self.text, "labelloc": "t"}
