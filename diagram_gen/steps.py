@@ -254,3 +254,38 @@ def layer_steps(example: ConvLayer, *, word: str = "placement") -> list[Step]:
         position_names("y", output.shape),
         word=word,
     )
+
+
+def connection_steps(
+    index: np.ndarray,
+    in_names: Sequence[str],
+    out_names: Sequence[str],
+    weight_names: Sequence[str],
+    *,
+    word: str = "placement",
+) -> list[Step]:
+    """One step per output, written with names, not numbers: ``y₂ = w₁·x₂ + w₂·x₃``.
+
+    For figures that draw which weight joins which input, not the values (``index`` is
+    :func:`layers.conv_matrix_index`, as in :func:`placement_steps`).
+    """
+    total = index.shape[0]
+    steps = []
+    for row in range(total):
+        cols = np.flatnonzero(index[row] >= 0)
+        used = index[row, cols]
+        terms = " + ".join(
+            f"{weight_names[k]}·{in_names[c]}" for c, k in zip(cols, used, strict=True)
+        )
+        steps.append(
+            Step(
+                index=row + 1,
+                total=total,
+                text=f"{word} {row + 1} of {total}: {out_names[row]} = {terms or '0'}",
+                outputs=(row,),
+                inputs=tuple(int(c) for c in cols),
+                weights=tuple(sorted({int(k) for k in used})),
+                triples=tuple((int(c), int(k), row) for c, k in zip(cols, used, strict=True)),
+            )
+        )
+    return steps

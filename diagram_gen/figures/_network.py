@@ -850,6 +850,7 @@ def light_step(ax: Axes, triples, theme: Theme, *, gid: str = "") -> dict[str, l
             lit["edges"].append(line)
         else:
             line.set_alpha(DIM_ALPHA)
+            line.set_path_effects([])  # the casing would stay dark under a faded line
     for text in ax.texts:
         name = text.get_gid() or ""
         if name.startswith(f"{gid}label-") and name not in labels:
