@@ -17,7 +17,7 @@ the arrays they index (the input ``x.ravel()``, the kernel ``w.ravel()``, the ou
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -190,28 +190,29 @@ def scatter_steps(
 def window_steps(
     matrix: np.ndarray,
     x: np.ndarray,
-    y: np.ndarray,
     y_names: Sequence[str],
-    kind: str,
+    results: Mapping[str, np.ndarray],
 ) -> list[Step]:
     """One step per pooling window, from :func:`diagram_gen.layers.avg_pool_matrix`.
 
     The average-pooling matrix has a row per output holding ``1 / window size`` at the
     inputs of its window, so its non-zero columns are the window for max pooling too.
+    ``results`` maps a pooling's name (``max``, ``mean``) to its flattened output, each
+    written in the step's text: ``window 2 of 4: y₁₂ = max(1, 2, 4, 1) = 4``.
     """
     total = matrix.shape[0]
     steps = []
     for row in range(total):
         cols = np.flatnonzero(matrix[row])
         read = ", ".join(format_number(x[c]) for c in cols)
-        name = "max" if kind == "max" else "mean"
-        text = f"window {row + 1} of {total}: {y_names[row]} = {name}({read}) = "
-        text += format_number(y[row])
+        pooled = ", ".join(
+            f"{name}({read}) = {format_number(values[row])}" for name, values in results.items()
+        )
         steps.append(
             Step(
                 index=row + 1,
                 total=total,
-                text=text,
+                text=f"window {row + 1} of {total}: {y_names[row]} = {pooled}",
                 outputs=(row,),
                 inputs=tuple(int(c) for c in cols),
                 weights=(),
