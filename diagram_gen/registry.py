@@ -107,7 +107,7 @@ def _spec(module: ModuleType) -> FigureSpec:
 #: ``diagram_gen/figures`` is registered by its ``FIGURE_ID``, which must be listed here.
 ORDER = (
     "fc-matrix", "fc-graph", "conv-sliding", "conv-equations", "conv-network",
-    "conv-matrix", "conv-dense-graph", "fc-vs-conv-matrix", "sparse-connectivity-1d",
+    "conv-matrix", "conv-dense-graph", "fc-vs-conv-matrix", "conv-linked", "sparse-connectivity-1d",
     "weight-sharing-1d", "zero-padding-same", "neuron-volume", "multichannel-kernel",
     "many-filters", "multichannel-matrix", "connection-table", "grouped-conv",
     "stride-dilation", "transposed-matrix", "transposed-upsample", "pooling",
