@@ -26,6 +26,8 @@ FIGURE_ID = "conv-linked"
 TITLE = "One placement in three views: the window, the matrix row, the edges"
 example = examples.conv_example
 
+#: The figures whose views this one draws (the Makefile rebuilds it when they change).
+VIEWS = (conv_sliding, conv_matrix, conv_network)
 #: Gap between the views, in inches.
 GAP = 0.5
 #: Height of the band that carries a step's text, in inches.
