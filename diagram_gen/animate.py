@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import json
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
@@ -28,11 +29,11 @@ FORMATS = ("gif", "apng", "pdf")
 DEFAULT_FPS = 1.0
 FPS_RANGE = (0.1, 10.0)
 #: Resolution of the GIF and APNG frames; the step PDF is vector.
-FRAME_DPI = 100
+FRAME_DPI = 80
 #: The last frame stays this many frame times.
 HOLD_LAST = 3
 #: Colours in the shared palette: the flat colours plus the anti-aliased edges of text.
-PALETTE_COLOURS = 96
+PALETTE_COLOURS = 32
 
 
 def file_names(figure_id: str, theme: str) -> dict[str, str]:
@@ -106,7 +107,8 @@ def render_animation(
     Returns
     -------
     dict of str to bytes
-        File name -> bytes (names from :func:`file_names`).
+        File name -> bytes (names from :func:`file_names`), plus ``ID-animation.json``
+        with the step texts and the alt text the site shows with the animation.
 
     Raises
     ------
@@ -138,7 +140,29 @@ def render_animation(
                 files[names["apng"]] = _apng(images, durations, transparency)
         if "pdf" in formats:
             files[names["pdf"]] = join_pdf(pages, title=f"{spec.title} ({theme_name})")
+    files[f"{figure_id}-animation.json"] = metadata_json(spec, data, steps, fps)
     return files
+
+
+def alt_text(steps: Sequence[Any]) -> str:
+    """What the animation shows, step by step, for its alt text."""
+    return (
+        f"An animation in {len(steps)} steps, one frame each: "
+        + "; ".join(step.text for step in steps)
+        + "."
+    )
+
+
+def metadata_json(spec: Any, data: Any, steps: Sequence[Any], fps: float) -> bytes:
+    """The animation's title, alt text and step texts, for the site."""
+    meta = {
+        "id": spec.id,
+        "title": spec.title,
+        "alt": alt_text(steps),
+        "steps": [step.text for step in steps],
+        "fps": fps,
+    }
+    return (json.dumps(meta, indent=2, ensure_ascii=False, sort_keys=True) + "\n").encode()
 
 
 def _render_steps(spec, data, steps, theme, formats, transparent):
@@ -225,10 +249,13 @@ def _durations(count: int, fps: float) -> list[int]:
 
 
 def _gif(images: list[Image.Image], durations: list[int], transparency: int | None) -> bytes:
+    """An endless GIF loop. Opaque: each frame after the first stores only what changed
+    (Pillow's optimize marks unchanged pixels transparent over the kept previous frame).
+    Transparent: whole frames, each replacing the last (disposal 2)."""
     buffer = io.BytesIO()
-    options: dict[str, Any] = {}
+    options: dict[str, Any] = {"disposal": 1, "optimize": True}
     if transparency is not None:
-        options["transparency"] = transparency
+        options = {"disposal": 2, "optimize": False, "transparency": transparency}
     images[0].save(
         buffer,
         format="GIF",
@@ -236,23 +263,23 @@ def _gif(images: list[Image.Image], durations: list[int], transparency: int | No
         append_images=images[1:],
         duration=durations,
         loop=0,
-        disposal=1,
-        optimize=False,
         **options,
     )
     return buffer.getvalue()
 
 
 def _apng(images: list[Image.Image], durations: list[int], transparency: int | None) -> bytes:
+    """An endless APNG loop; Pillow stores each later frame's changed rectangle only."""
     buffer = io.BytesIO()
     options: dict[str, Any] = {}
     if transparency is not None:
         options["transparency"] = transparency
-    images[0].save(
+    frames = images
+    frames[0].save(
         buffer,
         format="PNG",
         save_all=True,
-        append_images=images[1:],
+        append_images=frames[1:],
         duration=durations,
         loop=0,
         disposal=0,
@@ -287,6 +314,8 @@ def join_pdf(pages: Sequence[bytes], *, title: str) -> bytes:
 
     identifier = ByteStringObject(bytes.fromhex(digest))
     writer._ID = ArrayObject([identifier, identifier])
+    # Pages drawn alike embed the same font programs: keep one copy of each.
+    writer.compress_identical_objects(remove_duplicates=True, remove_unreferenced=True)
     buffer = io.BytesIO()
     writer.write(buffer)
     return buffer.getvalue()

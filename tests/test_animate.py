@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import json
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -107,7 +108,16 @@ def test_figure_without_steps_is_refused_in_one_sentence():
         animate.render_animation("fc-matrix")
 
 
-def test_cli_writes_the_three_files(tmp_path, capsys):
+def test_cli_writes_the_three_files_and_the_step_texts(tmp_path, capsys):
     assert cli.main(["animate", "pooling", "--theme", "dark", "--out", str(tmp_path)]) == 0
     names = sorted(p.name for p in tmp_path.iterdir())
-    assert names == ["pooling-dark-steps.pdf", "pooling-dark.apng", "pooling-dark.gif"]
+    assert names == [
+        "pooling-animation.json",
+        "pooling-dark-steps.pdf",
+        "pooling-dark.apng",
+        "pooling-dark.gif",
+    ]
+    meta = json.loads((tmp_path / "pooling-animation.json").read_text(encoding="utf-8"))
+    spec = registry.get("pooling")
+    assert meta["steps"] == [step.text for step in spec.steps(spec.data())]
+    assert all(text in meta["alt"] for text in meta["steps"])
