@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from diagram_gen import export, registry
+from diagram_gen import animate, export, registry
 from diagram_gen.style import THEMES
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -97,7 +97,8 @@ def test_captions_are_numbered_in_page_order(site):
     import re
 
     source = (ROOT / "docs" / "viewpoints.md").read_text(encoding="utf-8")
-    order = re.findall(r'\{\{ figure\("([a-z0-9-]+)"\) \}\}', source)
+    # An animation is a numbered figure too, in the same sequence.
+    order = re.findall(r'\{\{ (?:figure|animation)\("([a-z0-9-]+)"\) \}\}', source)
     assert len(order) >= 2
     html = (site / "viewpoints" / "index.html").read_text(encoding="utf-8")
     for number, figure_id in enumerate(order, start=1):
@@ -127,6 +128,10 @@ def test_no_orphaned_figures(site, pages):
         for theme in THEMES
         for fmt in export.FORMATS
     }
+    # The animations of the figures with steps (the pages and the gallery use them all).
+    for fid in animate.animated_ids():
+        expected.add(f"{fid}-animation.json")
+        expected |= {name for theme in THEMES for name in animate.file_names(fid, theme).values()}
     assert {p.name for p in FIGURES.iterdir()} == expected
     used = {Path(urlsplit(a["src"]).path).name for _, a in images(pages)}
     for figure_id in registry.FIGURES:
