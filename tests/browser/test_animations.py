@@ -44,11 +44,12 @@ def test_animation_loads_and_its_pause_button_shows_the_still(chromium, site_ori
             shown = figure.evaluate(SHOWN)
             assert shown["src"].split("#")[0].endswith(".apng"), shown
             assert shown["alt"].startswith("An animation in "), shown["alt"]
-            button = figure.get_by_role("button", name="Pause animation")
-            assert button.is_visible()
+            assert figure.get_by_role("button", name="Pause animation").is_visible()
+            button = figure.locator("button.dg-pause")
             button.focus()
             page.keyboard.press("Enter")  # operable from the keyboard
             assert button.get_attribute("aria-pressed") == "true"
+            assert button.inner_text() == "Play animation"
             page.wait_for_function(
                 "(f) => [...f.querySelectorAll('img.dg-animated')].some("
                 "(i) => i.offsetParent !== null && i.currentSrc.split('#')[0].endsWith('.png')"
