@@ -32,6 +32,10 @@ VIEWS = (conv_sliding, conv_matrix, conv_network)
 GAP = 0.5
 #: Height of the band that carries a step's text, in inches.
 STEP_BAND = 0.55
+#: Height of the band over each view that names it, in inches.
+HEADING = 0.45
+#: The views' names, in drawing order.
+HEADINGS = ("the sliding window", "the weight matrix: y = C x + b", "the network")
 
 
 @dataclass(frozen=True)
@@ -133,16 +137,30 @@ def render(data: LinkedData, theme: Theme, step: Step | None = None) -> Figure:
     band = STEP_BAND if step is not None else 0.0
     width = max(w0 + GAP + w1, w2)
     top_row = max(h0, h1)
-    height = band + top_row + GAP + h2
+    height = band + HEADING + top_row + GAP + HEADING + h2
     fig.set_size_inches(width, height)
+    second = band + HEADING + top_row + GAP + HEADING
     places = (
-        (0.0, band, w0, h0),
-        (w0 + GAP, band, w1, h1),
-        ((width - w2) / 2, band + top_row + GAP, w2, h2),
+        (0.0, band + HEADING, w0, h0),
+        (w0 + GAP, band + HEADING, w1, h1),
+        ((width - w2) / 2, second, w2, h2),
     )
-    for ax, (x, y, w, h) in zip(axes, places, strict=True):
+    for ax, (x, y, w, h), heading, key in zip(
+        axes, places, HEADINGS, ("window", "matrix", "network"), strict=True
+    ):
         ax.set_visible(True)
         ax.set_position((x / width, 1 - (y + h) / height, w / width, h / height))
+        fig.text(
+            (x + 0.15) / width,
+            1 - (y - HEADING / 2) / height,
+            heading,
+            ha="left",
+            va="center",
+            fontsize=13,
+            fontweight="bold",
+            color=theme.foreground,
+            gid=f"view-title-{key}",
+        )
     fig.patch.set_facecolor(theme.background)
     if step is not None:
         fig.text(
