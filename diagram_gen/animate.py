@@ -5,7 +5,8 @@ else: no opening or closing frame; the last step is held :data:`HOLD_LAST` times
 so that the loop reads as finished before it starts over. All frames are rendered in
 memory, padded to one size (top-left aligned, on the theme's background) and reduced to
 one shared palette of flat colours without dithering, so the files are small and the
-same bytes on every build: Pillow's GIF and APNG writers get fixed parameters, and the
+same bytes on every build: Pillow's GIF and APNG writers get fixed parameters (each
+later frame stores only the rectangle, and in a GIF only the pixels, that changed), and the
 step PDF is joined from single-page PDFs (fonts embedded, fixed dates) with pypdf, its
 metadata and document id fixed.
 """
@@ -144,12 +145,11 @@ def render_animation(
     return files
 
 
-def alt_text(steps: Sequence[Any]) -> str:
+def alt_text(title: str, steps: Sequence[Any]) -> str:
     """What the animation shows, step by step, for its alt text."""
     return (
-        f"An animation in {len(steps)} steps, one frame each: "
-        + "; ".join(step.text for step in steps)
-        + "."
+        f"An animation in {len(steps)} steps, one frame each, of the figure "
+        f"“{title}”: " + "; ".join(step.text for step in steps) + "."
     )
 
 
@@ -158,7 +158,7 @@ def metadata_json(spec: Any, data: Any, steps: Sequence[Any], fps: float) -> byt
     meta = {
         "id": spec.id,
         "title": spec.title,
-        "alt": alt_text(steps),
+        "alt": alt_text(spec.title, steps),
         "steps": [step.text for step in steps],
         "fps": fps,
     }
