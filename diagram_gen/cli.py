@@ -175,6 +175,8 @@ def build_parser() -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
 
+    _add_animate_parser(commands)
+
     build = commands.add_parser(
         "build",
         help="render many figures in one process, in parallel (what make runs)",
@@ -213,6 +215,62 @@ def render_one(figure_id: str, overrides: dict[str, Any], args: argparse.Namespa
     return 0
 
 
+def _add_animate_parser(commands: Any) -> None:
+    """``diagram-gen animate ID``: the figure's steps as GIF, APNG and a step PDF.
+
+    Its own options, not the render options: other formats, and no --width or --dpi.
+    """
+    from diagram_gen import animate
+
+    parser = commands.add_parser(
+        "animate",
+        help="animate one figure step by step (GIF, APNG, a PDF page per step)",
+        epilog="example:\n  diagram-gen animate conv-sliding --format gif,pdf --theme dark"
+        " --out slides",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("figure", metavar="ID", help="a figure with steps (see: diagram-gen list)")
+    parser.add_argument(
+        "--set", action="append", default=[], metavar="KEY=VALUE", help="change one parameter"
+    )
+    parser.add_argument(
+        "--format",
+        default=",".join(animate.FORMATS),
+        help="comma-separated: gif, apng, pdf (default: all three)",
+    )
+    parser.add_argument(
+        "--fps", type=float, default=animate.DEFAULT_FPS, help="steps per second (default: 1)"
+    )
+    parser.add_argument(
+        "--theme", default="light,dark", type=_themes, help="light, dark or light,dark"
+    )
+    parser.add_argument("--out", type=Path, default=Path("."), help="folder to write into")
+    parser.add_argument("--transparent", action="store_true", help="no background")
+    parser.add_argument("--slide", default=None, help="a slide layout such as 16:9")
+
+
+def animate_one(args: argparse.Namespace) -> int:
+    """Render one figure's animation in memory, then write every file (or none)."""
+    from diagram_gen import animate
+
+    try:
+        formats = animate.parse_formats(args.format)
+    except ValueError as error:
+        raise UsageError(str(error)) from None
+    files = animate.render_animation(
+        args.figure,
+        parse_assignments(args.set),
+        themes=args.theme,
+        formats=formats,
+        fps=args.fps,
+        transparent=args.transparent,
+        slide=args.slide,
+    )
+    for path in export.write_all(args.out, files):
+        print(path)
+    return 0
+
+
 def build_tasks(args: argparse.Namespace) -> int:
     """Render queued and named tasks in one process; one line per failed task."""
     from diagram_gen import render
@@ -246,6 +304,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return 0
         if args.command == "render":
             return render_one(args.figure, parse_assignments(args.set), args)
+        if args.command == "animate":
+            return animate_one(args)
         for figure_id in registry.FIGURES:
             render_one(figure_id, {}, args)
         return 0

@@ -44,6 +44,8 @@ class FigureSpec:
     draw: Callable[[Any, Theme], Any]
     caption: Callable[[Any], str]
     alt: Callable[[Any], str]
+    #: ``steps(data) -> list[Step]`` (diagram_gen.steps); None for a figure without steps.
+    steps: Callable[[Any], list] | None = None
 
     @property
     def defaults(self) -> dict[str, Any]:
@@ -85,12 +87,15 @@ class FigureSpec:
         return self.compute(self.example(**self.resolve(overrides or {})))
 
 
-def _themed(draw: Callable[[Any, Theme], Any], figure_id: str) -> Callable[[Any, Theme], Any]:
-    """``draw`` with the theme's matplotlib settings applied while it draws."""
+def _themed(draw: Callable[..., Any], figure_id: str) -> Callable[..., Any]:
+    """``draw`` with the theme's matplotlib settings applied while it draws.
 
-    def themed(data: Any, theme: Theme) -> Any:
+    ``step`` (a figure with steps only) draws the figure with that step highlighted.
+    """
+
+    def themed(data: Any, theme: Theme, step: Any = None) -> Any:
         with theme_context(theme, salt=f"{figure_id}-{theme.name}"):
-            return draw(data, theme)
+            return draw(data, theme) if step is None else draw(data, theme, step=step)
 
     return themed
 
@@ -105,6 +110,7 @@ def _spec(module: ModuleType) -> FigureSpec:
         draw=_themed(module.render, module.FIGURE_ID),
         caption=module.caption,
         alt=module.alt_text,
+        steps=getattr(module, "steps", None),
     )
 
 
@@ -112,7 +118,7 @@ def _spec(module: ModuleType) -> FigureSpec:
 #: ``diagram_gen/figures`` is registered by its ``FIGURE_ID``, which must be listed here.
 ORDER = (
     "fc-matrix", "fc-graph", "conv-sliding", "conv-equations", "conv-network",
-    "conv-matrix", "conv-dense-graph", "fc-vs-conv-matrix", "sparse-connectivity-1d",
+    "conv-matrix", "conv-dense-graph", "fc-vs-conv-matrix", "conv-linked", "sparse-connectivity-1d",
     "weight-sharing-1d", "zero-padding-same", "neuron-volume", "multichannel-kernel",
     "many-filters", "multichannel-matrix", "connection-table", "grouped-conv",
     "stride-dilation", "transposed-matrix", "transposed-upsample", "pooling",

@@ -7,6 +7,11 @@ In a page's Markdown:
   palette) with the caption and alt text the registry wrote to
   ``docs/generated/figures/<id>.json``;
 - ``{{ n("small.outputs") }}`` becomes a number from ``docs/generated/numbers.json``;
+- ``{{ animation("conv-linked") }}`` becomes the figure's animation (APNG), light or dark,
+  with a pause button (WCAG 2.2.2) and a link to its step PDF; a reader who prefers
+  reduced motion gets the still PNG instead (``<picture>`` with a
+  ``prefers-reduced-motion`` source, so no script is needed for that). The alt text
+  writes out every step, from ``docs/generated/figures/<id>-animation.json``;
 - ``{{ gallery() }}`` becomes every figure of ``docs/generated/figures.json`` with its
   downloads and the command that renders it.
 
@@ -41,7 +46,7 @@ FIGURE_DIR = f"{GENERATED}/figures"
 THEMES = ("light", "dark")
 FORMATS = ("svg", "pdf", "png")
 
-MACRO = re.compile(r"""\{\{\s*(figure|n|gallery)\(\s*(?:["']([^"']+)["'])?\s*\)\s*\}\}""")
+MACRO = re.compile(r"""\{\{\s*(figure|n|gallery|animation)\(\s*(?:["']([^"']+)["'])?\s*\)\s*\}\}""")
 # Inline math with the punctuation right after it, which must not wrap onto a new line.
 INLINE_MATH = re.compile(r'<span class="arithmatex">\\\((.+?)\\\)</span>([.,;:!?)]*)', re.S)
 BLOCK_MATH = re.compile(r'<div class="arithmatex">\\\[(.+?)\\\]</div>', re.S)
@@ -104,6 +109,16 @@ def on_page_markdown(markdown, page, config, files):
             counter += 1
             meta = _read_json(docs_dir, f"{FIGURE_DIR}/{argument}.json", name)
             return figure_markdown(meta, folder, number=counter)
+        if macro == "animation":
+            counter += 1
+            meta = _read_json(docs_dir, f"{FIGURE_DIR}/{argument}.json", name)
+            motion = _read_json(docs_dir, f"{FIGURE_DIR}/{argument}-animation.json", name)
+            for theme in THEMES:
+                for suffix in (".apng", "-steps.pdf", ".png"):
+                    if not (docs_dir / FIGURE_DIR / f"{argument}-{theme}{suffix}").is_file():
+                        raise PluginError(f"{name} needs {argument}-{theme}{suffix}, which has "
+                                          f"not been built: run `make`.")  # fmt: skip
+            return animation_html(meta, motion, _url_folder(page), number=counter)
         if macro == "n":
             numbers = _read_json(docs_dir, f"{GENERATED}/numbers.json", name)
             if argument not in numbers:
@@ -112,7 +127,11 @@ def on_page_markdown(markdown, page, config, files):
             return numbers[argument]
         manifest = _read_json(docs_dir, f"{GENERATED}/figures.json", name)
         return "\n\n".join(
-            gallery_entry(_read_json(docs_dir, f"{FIGURE_DIR}/{item['id']}.json", name), folder)
+            gallery_entry(
+                _read_json(docs_dir, f"{FIGURE_DIR}/{item['id']}.json", name),
+                folder,
+                animated=(docs_dir / FIGURE_DIR / f"{item['id']}-animation.json").is_file(),
+            )
             for item in manifest
         )
 
@@ -138,8 +157,11 @@ def figure_markdown(meta: dict, folder: str, *, number: int | None = None) -> st
     )
 
 
-def gallery_entry(meta: dict, folder: str) -> str:
-    """One figure of the gallery: title, both previews, downloads and its command."""
+def gallery_entry(meta: dict, folder: str, *, animated: bool = False) -> str:
+    """One figure of the gallery: title, both previews, downloads and its command.
+
+    An animated figure also offers its GIF, APNG and step PDF, and the command for them.
+    """
     downloads = " · ".join(
         f"{theme}: "
         + ", ".join(
@@ -147,11 +169,67 @@ def gallery_entry(meta: dict, folder: str) -> str:
         )
         for theme in THEMES
     )
-    return (
+    entry = (
         f"## {meta['title']} {{ #{meta['id']} }}\n\n"
         f"{figure_markdown(meta, folder)}\n\n"
         f"Download {downloads}.\n\n"
         f"```bash\n{meta['command']}\n```"
+    )
+    if not animated:
+        return entry
+    files = " · ".join(
+        f"{theme}: "
+        + ", ".join(
+            f"[{label}]({folder}/{meta['id']}-{theme}{suffix}){{ download }}"
+            for label, suffix in ANIMATION_FILES
+        )
+        for theme in THEMES
+    )
+    command = meta["command"].replace("diagram-gen render", "diagram-gen animate", 1)
+    return f"{entry}\n\nAnimated, step by step: {files}.\n\n```bash\n{command}\n```"
+
+
+ANIMATION_FILES = (("GIF", ".gif"), ("APNG", ".apng"), ("step PDF", "-steps.pdf"))
+
+
+def _url_folder(page) -> str:
+    """The figure folder relative to the page's URL (raw HTML is not rewritten by MkDocs)."""
+    url_dir = posixpath.dirname(page.url.rstrip("/") + "/") if page.url else ""
+    return posixpath.relpath(FIGURE_DIR, url_dir or ".")
+
+
+def animation_html(meta: dict, motion: dict, folder: str, *, number: int | None = None) -> str:
+    """The animation in both themes, each a ``<picture>`` whose reduced-motion source is
+    the still PNG, a pause button (docs/assets/a11y.js swaps the still in) and the link
+    to the step PDF."""
+    figure_id = meta["id"]
+    alt = html.escape(motion["alt"], quote=True)
+    pictures = []
+    for theme in THEMES:
+        base = f"{folder}/{figure_id}-{theme}"
+        pictures.append(
+            f'<picture class="dg-animation-{theme}">'
+            f'<source srcset="{base}.png" media="(prefers-reduced-motion: reduce)">'
+            f'<img src="{base}.apng#only-{theme}" data-still="{base}.png#only-{theme}" '
+            f'data-moving="{base}.apng#only-{theme}" alt="{alt}" class="dg-animated">'
+            f"</picture>"
+        )
+    label = f"<strong>Figure {number}.</strong> " if number is not None else ""
+    caption = html.escape(meta["caption"])
+    links = " · ".join(
+        f'<a href="{folder}/{figure_id}-{theme}-steps.pdf" download>step PDF ({theme})</a>'
+        for theme in THEMES
+    )
+    return (
+        f'<figure class="diagram dg-animation" id="animation-{figure_id}">\n'
+        f"{''.join(pictures)}\n"
+        f'<div class="dg-animation-controls">'
+        f'<button type="button" class="dg-pause md-button" aria-pressed="false" hidden>'
+        f"Pause animation</button> "
+        f'<span class="dg-steps-link">{len(motion["steps"])} steps, one page each: {links}</span>'
+        f"</div>\n"
+        f"<figcaption>{label}{caption}</figcaption>\n"
+        f"</figure>"
     )
 
 

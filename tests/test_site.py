@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 import pytest
 from mkdocs.utils.yaml import yaml_load  # MkDocs's own reader of mkdocs.yml (its !ENV tags)
 
-from diagram_gen import deps, export, registry
+from diagram_gen import animate, deps, export, registry
 from diagram_gen.style import THEMES
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -99,7 +99,8 @@ def test_captions_are_numbered_in_page_order(site):
     import re
 
     source = (ROOT / "docs" / "viewpoints.md").read_text(encoding="utf-8")
-    order = re.findall(r'\{\{ figure\("([a-z0-9-]+)"\) \}\}', source)
+    # An animation is a numbered figure too, in the same sequence.
+    order = re.findall(r'\{\{ (?:figure|animation)\("([a-z0-9-]+)"\) \}\}', source)
     assert len(order) >= 2
     html = (site / "viewpoints" / "index.html").read_text(encoding="utf-8")
     for number, figure_id in enumerate(order, start=1):
@@ -129,6 +130,10 @@ def test_no_orphaned_figures(site, pages):
         for theme in THEMES
         for fmt in export.FORMATS
     }
+    # The animations of the figures with steps (the pages and the gallery use them all).
+    for fid in animate.animated_ids():
+        expected.add(f"{fid}-animation.json")
+        expected |= {name for theme in THEMES for name in animate.file_names(fid, theme).values()}
     # The build's own dependency records (deps.DEPS_FOLDER, a hidden folder MkDocs does not
     # publish) are bookkeeping, not figures; anything else in the folder must be a figure.
     shown = {p.name for p in FIGURES.iterdir() if p.name != deps.DEPS_FOLDER}

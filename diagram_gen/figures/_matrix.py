@@ -329,3 +329,96 @@ def draw_matrix_image(
         IMAGE_INCHES * (cols + 0.12 * side) / side, IMAGE_INCHES * (rows + 0.12 * side) / side
     )
     return {"image": [image], "labels": [top, left]}
+
+
+# ----------------------------------------------------------------------------------------
+# Steps: the cells one step of a computation reads and writes, lit
+# ----------------------------------------------------------------------------------------
+
+#: Outline of a lit cell, in points: a step is seen by its thick outline, not by colour.
+LIT_WIDTH = 3.6
+
+
+def light(ax: Axes, gids: Sequence[str], theme: Theme) -> list[Rectangle]:
+    """Give the cells (squares with these gids) a thick solid outline in the text colour.
+
+    Returns the lit squares in the order of ``gids``. A gid that names no square is a
+    bug in the figure (its step and its drawing disagree), so it raises RuntimeError.
+    """
+    by_gid = {patch.get_gid(): patch for patch in ax.patches}
+    lit = []
+    for gid in gids:
+        patch = by_gid.get(gid)
+        if patch is None:
+            raise RuntimeError(f"no cell {gid!r} to light.")
+        patch.set_edgecolor(theme.foreground)
+        patch.set_linewidth(LIT_WIDTH)
+        patch.set_linestyle("-")
+        patch.set_zorder(2.5)  # over the cells around it, under the texts (3)
+        lit.append(patch)
+    return lit
+
+
+def step_heading(fig: Figure, ax: Axes, text: str, theme: Theme, *, fontsize: float = 12):
+    """Write a step's text in a band added above the drawing, which keeps its scale.
+
+    Works on any figure whose one axes fills it with equal units on both axes, rows
+    going down (the grid, matrix and network canvases). The figure grows to the right
+    when the text is wider than the drawing. Returns the text (gid ``step-text``).
+    """
+    x0, x1 = ax.get_xlim()
+    bottom, top = ax.get_ylim()
+    width, height = fig.get_size_inches()
+    per_inch = (x1 - x0) / width
+    band = 0.5
+    ax.set_ylim(bottom, top - band * per_inch)
+    label = ax.text(
+        x0 + 0.15 * per_inch,
+        top - band / 2 * per_inch,
+        text,
+        ha="left",
+        va="center",
+        fontsize=fontsize,
+        color=theme.foreground,
+        gid="step-text",
+    )
+    renderer = fig.canvas.get_renderer()
+    text_inches = label.get_window_extent(renderer).width / fig.dpi + 0.3
+    extra = max(0.0, text_inches - width)
+    ax.set_xlim(x0, x1 + extra * per_inch)
+    fig.set_size_inches(width + extra, height + band)
+    return label
+
+
+def light_product_step(ax: Axes, step, theme: Theme, *, labelled: bool = True) -> list:
+    """Light one step of ``y = M x + b`` (:func:`draw_matrix_product`): the matrix
+    entries of its ``(input, weight, output)`` triples, the inputs it reads and the
+    output (and bias) of its row.
+
+    A matrix drawn as an image has no cells: its rows get a thick frame instead
+    (gid ``lit-row-{row}``).
+    """
+    if not labelled:
+        cols = ax.get_images()[0].get_array().shape[1]
+        frames = []
+        for row in step.outputs:
+            rect = Rectangle(
+                (0, row),
+                cols,
+                1,
+                fill=False,
+                edgecolor=theme.foreground,
+                linewidth=LIT_WIDTH / 2,
+                zorder=4,
+                gid=f"lit-row-{row}",
+            )
+            ax.add_patch(rect)
+            frames.append(rect)
+        return frames
+    gids = [f"m-{o}-{i}-box" for i, _, o in step.triples]
+    gids += [f"x-{i}-box" for i in step.inputs]
+    gids += [f"y-{o}-box" for o in step.outputs]
+    gids += [
+        f"b-{o}-box" for o in step.outputs if any(p.get_gid() == f"b-{o}-box" for p in ax.patches)
+    ]
+    return light(ax, gids, theme)

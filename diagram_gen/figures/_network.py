@@ -812,3 +812,99 @@ def note(
         clip_on=False,
         gid=gid,
     )
+
+
+# ----------------------------------------------------------------------------------------
+# Steps: the edges of one step lit, the others dimmed
+# ----------------------------------------------------------------------------------------
+
+#: A lit edge is this many times as wide; the others fade to this opacity.
+LIT_EDGE_FACTOR = 2.2
+DIM_ALPHA = 0.15
+#: Outline of a lit node, in points.
+LIT_NODE_WIDTH = 3.2
+
+
+def light_step(ax: Axes, triples, theme: Theme, *, gid: str = "") -> dict[str, list]:
+    """Light the edges of a step's ``(input, weight, output)`` triples, dim every other.
+
+    Edges are found by their gid ``{gid}edge-{output}-{input}`` (:func:`draw_edges`), their
+    weight labels by ``{gid}label-{output}-{input}`` and the nodes they join by
+    ``{gid}in-{input}-node`` and ``{gid}out-{output}-node`` (:func:`draw_row`). Lit
+    edges get wider (so the step reads without colour), unlit ones and their labels
+    fade. Returns the lit ``edges`` and ``nodes``; an edge the step names that was not
+    drawn raises RuntimeError.
+    """
+    edges = {f"{gid}edge-{o}-{i}" for i, _, o in triples}
+    labels = {f"{gid}label-{o}-{i}" for i, _, o in triples}
+    nodes = {f"{gid}in-{i}-node" for i, _, _ in triples}
+    nodes |= {f"{gid}out-{o}-node" for _, _, o in triples}
+    lit: dict[str, list] = {"edges": [], "nodes": []}
+    for line in ax.lines:
+        name = line.get_gid() or ""
+        if not name.startswith(f"{gid}edge-"):
+            continue
+        if name in edges:
+            line.set_linewidth(line.get_linewidth() * LIT_EDGE_FACTOR)
+            line.set_zorder(line.get_zorder() + 1)
+            lit["edges"].append(line)
+        else:
+            line.set_alpha(DIM_ALPHA)
+            line.set_path_effects([])  # the casing would stay dark under a faded line
+    for text in ax.texts:
+        name = text.get_gid() or ""
+        if name.startswith(f"{gid}label-") and name not in labels:
+            text.set_alpha(DIM_ALPHA)
+    for patch in ax.patches:
+        if patch.get_gid() in nodes:
+            patch.set_linewidth(LIT_NODE_WIDTH)
+            lit["nodes"].append(patch)
+    if len(lit["edges"]) != len(edges):
+        raise RuntimeError(f"the step names {len(edges)} edges, {len(lit['edges'])} were drawn.")
+    return lit
+
+
+@dataclass(frozen=True)
+class DotStep:
+    """What a step changes in a Graphviz network (edge ids ``edge-{output}-{input}``).
+
+    The still figure is :meth:`of` ``None``: every method then returns what it was given,
+    so the DOT source is exactly the still one.
+    """
+
+    edges: frozenset[tuple[int, int]] = frozenset()  # (output, input)
+    inputs: frozenset[int] = frozenset()
+    outputs: frozenset[int] = frozenset()
+    text: str | None = None
+
+    @classmethod
+    def of(cls, step) -> DotStep:
+        if step is None:
+            return cls()
+        return cls(
+            frozenset((o, i) for i, _, o in step.triples),
+            frozenset(step.inputs),
+            frozenset(step.outputs),
+            step.text,
+        )
+
+    def colour(self, colour: str, output: int, input: int) -> str:
+        """An edge's colour: faded (``#rrggbb`` + alpha) when a step lights others."""
+        if self.text is None or (output, input) in self.edges:
+            return colour
+        return f"{colour}{round(DIM_ALPHA * 255):02x}"
+
+    def pen(self, width: str, output: int, input: int) -> str:
+        """An edge's pen width: :data:`LIT_EDGE_FACTOR` times wider when lit."""
+        if self.text is not None and (output, input) in self.edges:
+            return f"{float(width) * LIT_EDGE_FACTOR:g}"
+        return width
+
+    def node_attr(self, prefix: str, index: int) -> dict[str, str]:
+        """A node's extra attributes: a thick outline on a node of the step."""
+        nodes = self.inputs if prefix.startswith("x") or prefix.startswith("in") else self.outputs
+        return {"penwidth": f"{LIT_NODE_WIDTH:g}"} if index in nodes and self.text else {}
+
+    def graph_attr(self) -> dict[str, str]:
+        """The step's text as the graph's label, at the top."""
+        return {} if self.text is None else {"label": self.text, "labelloc": "t"}

@@ -24,6 +24,7 @@ from diagram_gen import examples
 from diagram_gen.examples import ConvLayer, format_number
 from diagram_gen.figures import _network
 from diagram_gen.figures._network import ConvGraphData, Edge, Row
+from diagram_gen.steps import Step, layer_steps
 from diagram_gen.style import FONT_FAMILY, Theme, text_colour_on
 
 FIGURE_ID = "conv-dense-graph"
@@ -63,9 +64,19 @@ def compute(example: ConvLayer) -> ConvDenseGraphData:
     return ConvDenseGraphData(example, index, example.image.ravel(), output.ravel())
 
 
-def render(data: ConvDenseGraphData, theme: Theme) -> graphviz.Digraph:
-    """The graph as a :class:`graphviz.Digraph` in ``theme``'s colours (never rendered here)."""
-    return draw_conv_dense_graph(data, theme=theme)
+def steps(data: ConvDenseGraphData) -> list[Step]:
+    """One step per output: the weight edges of its placement."""
+    return layer_steps(data.example)
+
+
+def render(data: ConvDenseGraphData, theme: Theme, step: Step | None = None) -> graphviz.Digraph:
+    """The graph as a :class:`graphviz.Digraph` in ``theme``'s colours (never rendered here).
+
+    With ``step``, the edges of its ``(input, weight, output)`` triples are drawn wider,
+    every other edge fades, its nodes get a thick outline and its text is the graph's
+    label, at the top.
+    """
+    return draw_conv_dense_graph(data, theme=theme, step=step)
 
 
 def _node_label(name: str, value: float, labelled: bool) -> str:
@@ -136,7 +147,9 @@ def _pos(x: float, y: float) -> str:
     return f"{round(x, 3) + 0.0:.3f},{round(-y, 3) + 0.0:.3f}!"
 
 
-def draw_conv_dense_graph(data: ConvDenseGraphData, *, theme: Theme) -> graphviz.Digraph:
+def draw_conv_dense_graph(
+    data: ConvDenseGraphData, *, theme: Theme, step: Step | None = None
+) -> graphviz.Digraph:
     """Build the DOT graph: input nodes, output nodes, zero edges, weight edges, labels.
 
     Every node is pinned where :func:`layout` put it (``layout=neato`` with ``pos``
@@ -145,6 +158,7 @@ def draw_conv_dense_graph(data: ConvDenseGraphData, *, theme: Theme) -> graphviz
     example = data.example
     labelled = data.nodes_labelled
     inputs, outputs, edges, places = layout(data)
+    lit = _network.DotStep.of(step)
     graph = graphviz.Digraph(
         FIGURE_ID,
         graph_attr={
@@ -159,6 +173,7 @@ def draw_conv_dense_graph(data: ConvDenseGraphData, *, theme: Theme) -> graphviz
             "labelloc": "b",
             "labeljust": "c",
             "pad": "0.3",
+            **lit.graph_attr(),
         },
         node_attr={
             "fontname": FONT_FAMILY,
@@ -188,6 +203,7 @@ def draw_conv_dense_graph(data: ConvDenseGraphData, *, theme: Theme) -> graphviz
                 pos=_pos(*row.centre(index)),
                 fillcolor=fill,
                 fontcolor=text_colour_on(fill, theme),
+                **lit.node_attr(row.prefix, index),
             )
     for (i, j), k in np.ndenumerate(data.index):
         if k < 0:
@@ -195,9 +211,9 @@ def draw_conv_dense_graph(data: ConvDenseGraphData, *, theme: Theme) -> graphviz
                 f"x{j}",
                 f"y{i}",
                 id=f"edge-{i}-{j}",
-                color=theme.zero_text,
+                color=lit.colour(theme.zero_text, i, j),
                 style="dashed",
-                penwidth=ZERO_PEN,
+                penwidth=lit.pen(ZERO_PEN, i, j),
             )
     for (i, j), k in np.ndenumerate(data.index):
         if k >= 0:
@@ -205,8 +221,8 @@ def draw_conv_dense_graph(data: ConvDenseGraphData, *, theme: Theme) -> graphviz
                 f"x{j}",
                 f"y{i}",
                 id=f"edge-{i}-{j}",
-                color=theme.weight_colour(int(k)),
-                penwidth=WEIGHT_PEN,
+                color=lit.colour(theme.weight_colour(int(k)), i, j),
+                penwidth=lit.pen(WEIGHT_PEN, i, j),
             )
     colours = {
         (i, j): theme.weight_colour(int(k)) for (i, j), k in np.ndenumerate(data.index) if k >= 0
@@ -217,7 +233,7 @@ def draw_conv_dense_graph(data: ConvDenseGraphData, *, theme: Theme) -> graphviz
         graph.node(
             f"label-{edge.i}-{edge.j}",
             f'<<table border="1" cellborder="0" cellpadding="{LABEL_CELL_PADDING}" '
-            f'style="rounded" color="{colours[edge.i, edge.j]}" '
+            f'style="rounded" color="{lit.colour(colours[edge.i, edge.j], edge.i, edge.j)}" '
             f'bgcolor="{theme.background}"><tr><td>{edge.label}</td></tr></table>>',
             pos=_pos(x, y),
             shape="plain",

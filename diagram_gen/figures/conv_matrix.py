@@ -15,6 +15,7 @@ from matplotlib.figure import Figure
 from diagram_gen import examples, layers
 from diagram_gen.examples import ConvLayer, subscript
 from diagram_gen.figures import _matrix
+from diagram_gen.steps import Step, layer_steps
 from diagram_gen.style import Theme
 
 FIGURE_ID = "conv-matrix"
@@ -57,9 +58,18 @@ def compute(example: ConvLayer) -> ConvMatrixData:
     )
 
 
-def render(data: ConvMatrixData, theme: Theme) -> Figure:
+def steps(data: ConvMatrixData) -> list[Step]:
+    """One step per row of C: the placement that writes that output."""
+    return layer_steps(data.example)
+
+
+def render(data: ConvMatrixData, theme: Theme, step: Step | None = None) -> Figure:
+    """The still figure, or with ``step`` its row, input values and output lit."""
     fig, ax = _matrix.new_figure(theme)
     draw_conv_matrix(ax, data, theme=theme)
+    if step is not None:
+        _matrix.light_product_step(ax, step, theme, labelled=_matrix.is_labelled(data.shape))
+        _matrix.step_heading(fig, ax, step.text, theme)
     return fig
 
 

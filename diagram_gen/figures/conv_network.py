@@ -16,8 +16,9 @@ from matplotlib.figure import Figure
 
 from diagram_gen import examples
 from diagram_gen.examples import ConvLayer, format_number
-from diagram_gen.figures import _network
+from diagram_gen.figures import _matrix, _network
 from diagram_gen.figures._network import ConvGraphData, Edge, KeyItem
+from diagram_gen.steps import Step, layer_steps
 from diagram_gen.style import Theme
 
 FIGURE_ID = "conv-network"
@@ -48,10 +49,19 @@ def compute(example: ConvLayer) -> ConvNetworkData:
     )
 
 
-def render(data: ConvNetworkData, theme: Theme) -> Figure:
+def steps(data: ConvNetworkData) -> list[Step]:
+    """One step per output: the edges of its placement."""
+    return layer_steps(data.example)
+
+
+def render(data: ConvNetworkData, theme: Theme, step: Step | None = None) -> Figure:
+    """The still figure, or with ``step`` its output's edges lit and the others dimmed."""
     fig, ax = _network.new_canvas(theme)
     draw_conv_network(ax, data, theme=theme)
     _network.fit(fig, ax)
+    if step is not None:
+        _network.light_step(ax, step.triples, theme)
+        _matrix.step_heading(fig, ax, step.text, theme)
     return fig
 
 

@@ -18,6 +18,7 @@ from matplotlib.figure import Figure
 from diagram_gen import examples
 from diagram_gen.examples import ConvLayer
 from diagram_gen.figures import _grid, _matrix
+from diagram_gen.steps import Step, layer_steps
 from diagram_gen.style import Theme
 
 FIGURE_ID = "conv-sliding"
@@ -37,16 +38,25 @@ SPACE = 1.2
 class SlidingData(_grid.Shown):
     """The placements of the kernel; ``shown`` are those that get a panel."""
 
+    example: ConvLayer | None = None  # the layer, for its steps
+
 
 def compute(example: ConvLayer) -> SlidingData:
     """Every placement of the kernel, and which of them to draw."""
     sliding = _grid.slide(example, figure_id=FIGURE_ID)
-    return SlidingData(sliding, _grid.chosen_placements(sliding.output.shape, MAX_PANELS))
+    shown = _grid.chosen_placements(sliding.output.shape, MAX_PANELS)
+    return SlidingData(sliding, shown, example)
 
 
-def render(data: SlidingData, theme: Theme) -> Figure:
+def steps(data: SlidingData) -> list[Step]:
+    """One step per placement of the kernel, from the layer's weight-matrix index."""
+    return layer_steps(data.example)
+
+
+def render(data: SlidingData, theme: Theme, step: Step | None = None) -> Figure:
+    """The still figure, or with ``step`` the first row and that one placement's panel."""
     fig, ax = _matrix.new_figure(theme)
-    draw_conv_sliding(ax, data, theme=theme)
+    draw_conv_sliding(ax, data, theme=theme, step=step)
     return fig
 
 
@@ -57,9 +67,18 @@ def _names(symbol: str, shape: tuple[int, int]) -> np.ndarray:
     return names
 
 
-def draw_conv_sliding(ax: Axes, data: SlidingData, *, theme: Theme) -> dict[str, list]:
-    """Draw the image, kernel, bias and output, then one panel per chosen placement."""
+def draw_conv_sliding(
+    ax: Axes, data: SlidingData, *, theme: Theme, step: Step | None = None
+) -> dict[str, list]:
+    """Draw the image, kernel, bias and output, then one panel per chosen placement.
+
+    With ``step``, the panel is that step's placement alone, the summary line is the
+    step's text, and the first row lights the image cells it reads and the output it
+    writes (:func:`diagram_gen.figures._matrix.light`).
+    """
     s = data.sliding
+    if step is not None:
+        data = SlidingData(s, (step.outputs[0],), data.example)
     height, width = s.image.shape
     kh = s.kernel.shape[0]
     out_h = s.output.shape[0]
@@ -77,7 +96,7 @@ def draw_conv_sliding(ax: Axes, data: SlidingData, *, theme: Theme) -> dict[str,
     right = _grid.draw_kernel_bias_output(ax, col, top, s, artists, space=SPACE, theme=theme)
     row = top + max(height, kh, out_h) + 0.55
     # One sentence on how often the kernel fits, and which placements are drawn.
-    summary = _summary(data)
+    summary = _summary(data) if step is None else step.text
     artists["titles"].append(
         ax.text(0, _grid.baseline(row), summary, ha="left", va="baseline", gid="summary")
     )
@@ -102,7 +121,17 @@ def draw_conv_sliding(ax: Axes, data: SlidingData, *, theme: Theme) -> dict[str,
     rows_of_panels = -(-len(data.shown) // columns)
     bottom = row + rows_of_panels * panel_h + (rows_of_panels - 1) * 0.4
     _matrix.fit(ax.figure, ax, (-0.35, right + 0.35), (-0.1, bottom + 0.25))
+    if step is not None:
+        artists["lit"] = _matrix.light(ax, step_gids(s, step), theme)
     return artists
+
+
+def step_gids(s: _grid.Sliding, step: Step) -> list[str]:
+    """The first row's cells a step lights: the inputs it reads, the output it writes."""
+    width = s.image.shape[1]
+    out_w = s.output.shape[1]
+    gids = [f"image-{c // width}-{c % width}-box" for c in step.inputs]
+    return gids + [f"output-{o // out_w}-{o % out_w}-box" for o in step.outputs]
 
 
 def _summary(data: SlidingData) -> str:

@@ -20,6 +20,7 @@ from matplotlib.patches import Circle
 
 from diagram_gen import layers
 from diagram_gen.figures import _grid, _matrix
+from diagram_gen.steps import Step, position_names, window_steps
 from diagram_gen.style import Theme, text_colour_on
 
 FIGURE_ID = "pooling"
@@ -159,9 +160,30 @@ def compute(example: PoolExample) -> PoolingData:
     return PoolingData(example.image, k, s, max_out, avg_out, tuple(windows))
 
 
-def render(data: PoolingData, theme: Theme) -> Figure:
+def steps(data: PoolingData) -> list[Step]:
+    """One step per window, read from the average-pooling matrix's rows."""
+    matrix = layers.avg_pool_matrix((1, *data.image.shape), data.kernel, data.stride)
+    return window_steps(
+        matrix,
+        data.image.ravel(),
+        position_names("y", (1, *data.max_out.shape)),
+        {"max": data.max_out.ravel(), "mean": data.avg_out.ravel()},
+    )
+
+
+def render(data: PoolingData, theme: Theme, step: Step | None = None) -> Figure:
+    """The still figure, or with ``step`` its window's cells and output lit in both panels."""
     fig, ax = _matrix.new_figure(theme)
     draw_pooling(ax, data, theme=theme)
+    if step is not None:
+        width = data.image.shape[1]
+        out_w = data.max_out.shape[1]
+        gids = []
+        for kind in ("max", "avg"):
+            gids += [f"{kind}-x-{c // width}-{c % width}-box" for c in step.inputs]
+            gids += [f"{kind}-y-{o // out_w}-{o % out_w}-box" for o in step.outputs]
+        _matrix.light(ax, gids, theme)
+        _matrix.step_heading(fig, ax, step.text, theme)
     return fig
 
 

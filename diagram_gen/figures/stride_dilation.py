@@ -12,7 +12,7 @@ evaluated with the panel's numbers, and inputs no placement reads are labelled.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 from matplotlib.axes import Axes
@@ -24,6 +24,7 @@ from diagram_gen import examples, layers
 from diagram_gen.examples import ConvLayer, subscript
 from diagram_gen.figures import _grid, _matrix
 from diagram_gen.figures._grid import Token
+from diagram_gen.steps import Step, placement_steps
 from diagram_gen.style import Theme, text_colour_on
 
 FIGURE_ID = "stride-dilation"
@@ -194,9 +195,58 @@ def compute(example: StrideDilationExample) -> StrideDilationData:
     )
 
 
-def render(data: StrideDilationData, theme: Theme) -> Figure:
+def steps(data: StrideDilationData) -> list[Step]:
+    """Every placement of the three readings in turn, each from its own weight matrix.
+
+    Step numbers run through all three panels; each step's text names its panel and its
+    placement within it, and its outputs index that panel's output.
+    """
+    n, k = data.x.size, data.kernel.size
+    total = sum(reading.size for reading in data.readings)
+    result: list[Step] = []
+    for reading in data.readings:
+        index = layers.conv_matrix_index(
+            (1, 1, k),
+            (1, n),
+            stride=reading.stride,
+            padding=data.padding,
+            dilation=reading.dilation,
+        )
+        within = placement_steps(
+            index,
+            data.x,
+            data.kernel,
+            np.full(reading.size, data.bias),
+            reading.output,
+            [f"y{subscript(j + 1)}" for j in range(reading.size)],
+            word=f"stride {reading.stride}, dilation {reading.dilation}: placement",
+        )
+        result += [
+            replace(step, index=len(result) + m + 1, total=total) for m, step in enumerate(within)
+        ]
+    return result
+
+
+def step_reading(data: StrideDilationData, step: Step) -> Reading:
+    """The panel a step belongs to (steps run through the readings in order)."""
+    first = 1
+    for reading in data.readings:
+        if step.index < first + reading.size:
+            return reading
+        first += reading.size
+    raise ValueError(f"step {step.index} is past the last reading.")
+
+
+def render(data: StrideDilationData, theme: Theme, step: Step | None = None) -> Figure:
+    """The still figure, or with ``step`` its placement lit in its panel."""
     fig, ax = _matrix.new_figure(theme)
     draw_stride_dilation(ax, data, theme=theme)
+    if step is not None:
+        key = step_reading(data, step).key
+        gids = [f"{key}-x-0-{i + data.padding}-box" for i in step.inputs]
+        gids += [f"{key}-y-{o}-box" for o in step.outputs]
+        _matrix.light(ax, gids, theme)
+        _matrix.step_heading(fig, ax, step.text, theme)
     return fig
 
 

@@ -28,6 +28,7 @@ from matplotlib.patches import Rectangle
 from diagram_gen import layers
 from diagram_gen.figures import _grid, _matrix
 from diagram_gen.figures._grid import Slot, Token, slot
+from diagram_gen.steps import Step, scatter_steps
 from diagram_gen.style import Theme, text_colour_on
 
 FIGURE_ID = "transposed-upsample"
@@ -269,9 +270,41 @@ def compute(example: UpsampleExample) -> UpsampleData:
     )
 
 
-def render(data: UpsampleData, theme: Theme) -> Figure:
+def steps(data: UpsampleData) -> list[Step]:
+    """One step per input value: its copy of the kernel, scattered into the output.
+
+    Read from the weight matrix of the convolution this one transposes (output size to
+    input size, the same kernel, stride, padding and dilation): row ``j`` of that matrix
+    is where input value ``j`` lands, and through which weight.
+    """
+    height, width = data.output.shape
+    index = layers.conv_matrix_index(
+        (1, 1, *data.kernel.shape),
+        (1, height, width),
+        stride=data.stride,
+        padding=data.padding,
+        dilation=data.dilation,
+    )
+    names = [input_name(data, i, j) for i, j in np.ndindex(*data.y.shape)]
+    out_names = [output_name(data, r, c) for r, c in np.ndindex(height, width)]
+    return scatter_steps(index, data.y.ravel(), names, out_names)
+
+
+def render(data: UpsampleData, theme: Theme, step: Step | None = None) -> Figure:
+    """The still figure, or with ``step`` its input value, its copy and the outputs it
+    adds to lit."""
     fig, ax = _matrix.new_figure(theme)
     draw_transposed_upsample(ax, data, theme=theme)
+    if step is not None:
+        p, width = data.padding, data.y.shape[1]
+        out_w = data.output.shape[1]
+        n = step.inputs[0]
+        gids = [f"y-{n // width}-{n % width}-box"]
+        for o in step.outputs:
+            r, c = divmod(o, out_w)
+            gids += [f"copy-{n}-{r + p}-{c + p}-box", f"z-{r}-{c}-box"]
+        _matrix.light(ax, gids, theme)
+        _matrix.step_heading(fig, ax, step.text, theme)
     return fig
 
 

@@ -24,8 +24,9 @@ from matplotlib.figure import Figure
 
 from diagram_gen import examples, layers
 from diagram_gen.examples import ConvLayer, format_number
-from diagram_gen.figures import _network
+from diagram_gen.figures import _matrix, _network
 from diagram_gen.figures._network import Edge, KeyItem
+from diagram_gen.steps import Step, connection_steps
 from diagram_gen.style import Theme
 
 FIGURE_ID = "weight-sharing-1d"
@@ -78,10 +79,26 @@ def compute(example: ConvLayer) -> WeightSharingData:
     )
 
 
-def render(data: WeightSharingData, theme: Theme) -> Figure:
+def steps(data: WeightSharingData) -> list[Step]:
+    """One step per output: the window of inputs it reads, through which weights."""
+    n_out, n_in = data.shape
+    return connection_steps(
+        data.index,
+        _network.position_names("x", (1, n_in)),
+        _network.position_names("y", (1, n_out)),
+        data.weight_names,
+    )
+
+
+def render(data: WeightSharingData, theme: Theme, step: Step | None = None) -> Figure:
+    """The still figure, or with ``step`` the same output's edges lit in both panels."""
     fig, ax = _network.new_canvas(theme)
     draw_weight_sharing(ax, data, theme=theme)
     _network.fit(fig, ax)
+    if step is not None:
+        for prefix in ("local-", "conv-"):
+            _network.light_step(ax, step.triples, theme, gid=prefix)
+        _matrix.step_heading(fig, ax, step.text, theme)
     return fig
 
 

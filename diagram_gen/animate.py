@@ -1,0 +1,350 @@
+"""Animations of a figure's steps: a GIF, an animated PNG and a PDF with a page per step.
+
+Each frame is the figure drawn at one of its steps (:mod:`diagram_gen.steps`), nothing
+else: no opening or closing frame; the last step is held :data:`HOLD_LAST` times as long
+so that the loop reads as finished before it starts over. All frames are rendered in
+memory, padded to one size (top-left aligned, on the theme's background) and reduced to
+one shared palette of flat colours without dithering, so the files are small and the
+same bytes on every build: Pillow's GIF and APNG writers get fixed parameters (each
+later frame stores only the rectangle, and in a GIF only the pixels, that changed), and the
+step PDF is joined from single-page PDFs (fonts embedded, fixed dates) with pypdf, its
+metadata and document id fixed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+import graphviz
+from PIL import Image
+
+from diagram_gen import export, registry
+from diagram_gen.style import THEMES, theme_context
+
+FORMATS = ("gif", "apng", "pdf")
+#: Frames per second by default: one step a second is slow enough to read each sum.
+DEFAULT_FPS = 1.0
+FPS_RANGE = (0.1, 10.0)
+#: Resolution of the GIF and APNG frames; the step PDF is vector.
+FRAME_DPI = 80
+#: The last frame stays this many frame times.
+HOLD_LAST = 3
+#: Colours in the shared palette: the flat colours plus the anti-aliased edges of text.
+PALETTE_COLOURS = 32
+
+
+def file_names(figure_id: str, theme: str) -> dict[str, str]:
+    """Format -> file name: ``conv-sliding-dark.gif``, ``.apng``, ``-steps.pdf``."""
+    return {
+        "gif": f"{figure_id}-{theme}.gif",
+        "apng": f"{figure_id}-{theme}.apng",
+        "pdf": f"{figure_id}-{theme}-steps.pdf",
+    }
+
+
+def parse_formats(text: str | Iterable[str]) -> tuple[str, ...]:
+    """``"gif,pdf"`` -> ``("gif", "pdf")``; anything else refused in one sentence."""
+    items = text.split(",") if isinstance(text, str) else list(text)
+    formats = tuple(dict.fromkeys(item.strip().lower() for item in items if item.strip()))
+    if not formats or any(fmt not in FORMATS for fmt in formats):
+        raise ValueError(
+            f"animation format must be a comma-separated list of {', '.join(FORMATS)}, "
+            f"got {text!r}."
+        )
+    return formats
+
+
+def animated_ids() -> list[str]:
+    """The ids of the figures that have steps, in reading order."""
+    return [spec.id for spec in registry.FIGURES.values() if spec.steps is not None]
+
+
+def figure_steps(figure_id: str, overrides: Mapping[str, Any] | None = None):
+    """(spec, data, steps) of a figure with steps; a figure without is refused."""
+    spec = registry.get(figure_id)
+    if spec.steps is None:
+        raise ValueError(
+            f"{figure_id} has no steps to animate; the figures with steps are "
+            f"{', '.join(animated_ids())}."
+        )
+    data = spec.data(dict(overrides or {}))
+    return spec, data, spec.steps(data)
+
+
+def render_animation(
+    figure_id: str,
+    overrides: Mapping[str, Any] | None = None,
+    *,
+    themes: Iterable[str] = tuple(THEMES),
+    formats: Sequence[str] = FORMATS,
+    fps: float = DEFAULT_FPS,
+    transparent: bool = False,
+    slide: str | None = None,
+) -> dict[str, bytes]:
+    """Render the animation of one figure in every requested theme and format, in memory.
+
+    Parameters
+    ----------
+    figure_id : str
+        A registered figure with steps.
+    overrides : mapping, optional
+        The figure's parameters, as ``diagram-gen render --set``.
+    themes : iterable of str
+        ``light`` and/or ``dark``.
+    formats : sequence of str
+        Any of ``gif``, ``apng`` and ``pdf`` (the step PDF).
+    fps : float
+        Frames (steps) per second, 0.1 to 10.
+    transparent : bool
+        Make the background transparent (GIF and APNG: the background colour is the
+        transparent palette entry; PDF: no background).
+    slide : str, optional
+        A slide layout such as ``16:9``; none is available yet, so any value is refused.
+
+    Returns
+    -------
+    dict of str to bytes
+        File name -> bytes (names from :func:`file_names`), plus ``ID-animation.json``
+        with the step texts and the alt text the site shows with the animation.
+
+    Raises
+    ------
+    ValueError
+        In one sentence, before anything is drawn: a figure without steps, bad
+        parameters, a bad format, theme or fps, or a slide layout.
+    """
+    if slide is not None:
+        raise ValueError("slide layouts are not available yet.")
+    formats = parse_formats(formats)
+    themes = tuple(themes)
+    for name in themes:
+        if name not in THEMES:
+            raise ValueError(f"theme must be light, dark or light,dark, got {name!r}.")
+    if not FPS_RANGE[0] <= fps <= FPS_RANGE[1]:
+        raise ValueError(f"fps must be between {FPS_RANGE[0]:g} and {FPS_RANGE[1]:g}, got {fps:g}.")
+    spec, data, steps = figure_steps(figure_id, overrides)
+    files: dict[str, bytes] = {}
+    for theme_name in themes:
+        theme = THEMES[theme_name]
+        names = file_names(figure_id, theme_name)
+        frames, pages = _render_steps(spec, data, steps, theme, formats, transparent)
+        if "gif" in formats or "apng" in formats:
+            images, transparency = _palette_frames(frames, theme.background, transparent)
+            durations = _durations(len(images), fps)
+            if "gif" in formats:
+                files[names["gif"]] = _gif(images, durations, transparency)
+            if "apng" in formats:
+                files[names["apng"]] = _apng(images, durations, transparency)
+        if "pdf" in formats:
+            files[names["pdf"]] = join_pdf(pages, title=f"{spec.title} ({theme_name})")
+    files[f"{figure_id}-animation.json"] = metadata_json(spec, data, steps, fps)
+    return files
+
+
+def alt_text(title: str, steps: Sequence[Any]) -> str:
+    """What the animation shows, step by step, for its alt text."""
+    return (
+        f"An animation in {len(steps)} steps, one frame each, of the figure "
+        f"“{title}”: " + "; ".join(step.text for step in steps) + "."
+    )
+
+
+def metadata_json(spec: Any, data: Any, steps: Sequence[Any], fps: float) -> bytes:
+    """The animation's title, alt text and step texts, for the site."""
+    meta = {
+        "id": spec.id,
+        "title": spec.title,
+        "alt": alt_text(spec.title, steps),
+        "steps": [step.text for step in steps],
+        "fps": fps,
+    }
+    return (json.dumps(meta, indent=2, ensure_ascii=False, sort_keys=True) + "\n").encode()
+
+
+def _render_steps(spec, data, steps, theme, formats, transparent):
+    """PNG frames (RGB images) and single-page PDFs of every step."""
+    want_frames = "gif" in formats or "apng" in formats
+    frame_options = export.ExportOptions(formats=("png",), dpi=FRAME_DPI)
+    pdf_options = export.ExportOptions(formats=("pdf",), transparent=transparent)
+    frames: list[Image.Image] = []
+    pages: list[bytes] = []
+    salt = f"{spec.id}-{theme.name}"
+    for step in steps:
+        with theme_context(theme, salt=salt):
+            drawing = spec.draw(data, theme, step)
+            if isinstance(drawing, graphviz.Digraph):
+                png = (
+                    export.graph_bytes(drawing, "png", options=frame_options)
+                    if want_frames
+                    else b""
+                )
+                pdf = (
+                    export.graph_bytes(drawing, "pdf", options=pdf_options)
+                    if "pdf" in formats
+                    else b""
+                )
+            else:
+                png = (
+                    export.figure_bytes(drawing, "png", salt=salt, options=frame_options)
+                    if want_frames
+                    else b""
+                )
+                pdf = (
+                    export.figure_bytes(drawing, "pdf", salt=salt, options=pdf_options)
+                    if "pdf" in formats
+                    else b""
+                )
+        if want_frames:
+            frames.append(Image.open(io.BytesIO(png)).convert("RGB"))
+        if pdf:
+            pages.append(pdf)
+    return frames, pages
+
+
+def _hex_rgb(colour: str) -> tuple[int, int, int]:
+    colour = colour.lstrip("#")
+    return tuple(int(colour[i : i + 2], 16) for i in (0, 2, 4))  # type: ignore[return-value]
+
+
+def _palette_frames(
+    frames: Sequence[Image.Image], background: str, transparent: bool
+) -> tuple[list[Image.Image], int | None]:
+    """Frames padded to one size and mapped, without dithering, onto one shared palette.
+
+    Returns the palette images and, with ``transparent``, the palette index of the
+    background colour (None otherwise).
+    """
+    width = max(frame.width for frame in frames)
+    height = max(frame.height for frame in frames)
+    bg = _hex_rgb(background)
+    padded = []
+    for frame in frames:
+        canvas = Image.new("RGB", (width, height), bg)
+        canvas.paste(frame, (0, 0))
+        padded.append(canvas)
+    # One palette from every frame at once (stacked), so that colours never flicker.
+    sheet = Image.new("RGB", (width, height * len(padded)))
+    for n, frame in enumerate(padded):
+        sheet.paste(frame, (0, n * height))
+    palette = sheet.quantize(
+        colors=PALETTE_COLOURS, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE
+    )
+    images = [frame.quantize(palette=palette, dither=Image.Dither.NONE) for frame in padded]
+    transparency = None
+    if transparent:
+        # The palette entry nearest the background: every background pixel maps to it.
+        probe = Image.new("RGB", (1, 1), bg).quantize(palette=palette, dither=Image.Dither.NONE)
+        transparency = probe.getpixel((0, 0))
+    return images, transparency
+
+
+def _durations(count: int, fps: float) -> list[int]:
+    """Milliseconds per frame; the last one held longer."""
+    frame = round(1000 / fps)
+    return [frame] * (count - 1) + [frame * HOLD_LAST]
+
+
+def _gif(images: list[Image.Image], durations: list[int], transparency: int | None) -> bytes:
+    """An endless GIF loop. Opaque: each frame after the first stores only what changed
+    (Pillow's optimize marks unchanged pixels transparent over the kept previous frame).
+    Transparent: whole frames, each replacing the last (disposal 2)."""
+    buffer = io.BytesIO()
+    options: dict[str, Any] = {"disposal": 1, "optimize": True}
+    if transparency is not None:
+        options = {"disposal": 2, "optimize": False, "transparency": transparency}
+    images[0].save(
+        buffer,
+        format="GIF",
+        save_all=True,
+        append_images=images[1:],
+        duration=durations,
+        loop=0,
+        **options,
+    )
+    return buffer.getvalue()
+
+
+def _apng(images: list[Image.Image], durations: list[int], transparency: int | None) -> bytes:
+    """An endless APNG loop; Pillow stores each later frame's changed rectangle only."""
+    buffer = io.BytesIO()
+    options: dict[str, Any] = {}
+    if transparency is not None:
+        options["transparency"] = transparency
+    frames = images
+    frames[0].save(
+        buffer,
+        format="PNG",
+        save_all=True,
+        append_images=frames[1:],
+        duration=durations,
+        loop=0,
+        disposal=0,
+        blend=0,
+        default_image=False,
+        optimize=False,
+        compress_level=9,
+        **options,
+    )
+    return buffer.getvalue()
+
+
+def join_pdf(pages: Sequence[bytes], *, title: str) -> bytes:
+    """One PDF with the pages of ``pages`` in order: fixed metadata and document id."""
+    from pypdf import PdfReader, PdfWriter
+
+    writer = PdfWriter()
+    for page in pages:
+        for pdf_page in PdfReader(io.BytesIO(page)).pages:
+            writer.add_page(pdf_page)
+    writer.add_metadata(
+        {
+            "/Title": title,
+            "/Producer": "diagram-gen",
+            "/CreationDate": "D:" + export.FIXED_PDF_DATE.decode(),
+            "/ModDate": "D:" + export.FIXED_PDF_DATE.decode(),
+        }
+    )
+    # The document id from the content, so that it is the same bytes on every build.
+    digest = hashlib.sha256(b"".join(pages)).hexdigest()[:32]
+    from pypdf.generic import ArrayObject, ByteStringObject
+
+    identifier = ByteStringObject(bytes.fromhex(digest))
+    writer._ID = ArrayObject([identifier, identifier])
+    # Pages drawn alike embed the same font programs: keep one copy of each.
+    writer.compress_identical_objects(remove_duplicates=True, remove_unreferenced=True)
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()
+
+
+def make_rules(out: str) -> str:
+    """Makefile rules for every figure with steps: one grouped rule writing its animation.
+
+    A rule's sources are the package files its figure module imports (as for the still
+    figures), this module and :mod:`diagram_gen.steps`, plus ``$(ENGINE_SOURCES)``; its
+    recipe is ``diagram-gen animate``. ``ANIMATION_FILES`` lists every target, for the
+    site's prerequisites.
+    """
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    lines = ["# Generated by diagram_gen.animate.make_rules from the figure registry; do not edit."]
+    stamps = []
+    for figure_id in animated_ids():
+        spec = registry.get(figure_id)
+        targets = [f"{out}/{name}" for t in THEMES for name in file_names(figure_id, t).values()]
+        targets.append(f"{out}/{figure_id}-animation.json")
+        sources = {str(p.relative_to(root)) for p in registry.dependencies(spec.module)}
+        sources |= {"diagram_gen/animate.py", "diagram_gen/steps.py"}
+        lines += [
+            "",
+            f"{' '.join(targets)} &: {' '.join(sorted(sources))} $(ENGINE_SOURCES) | $(VENV_OK)",
+            f"\t$(DIAGRAM_GEN) animate {figure_id} --out {out}",
+        ]
+        stamps += targets
+    lines += ["", f"ANIMATION_FILES := {' '.join(stamps)}"]
+    return "\n".join(lines) + "\n"
