@@ -45,6 +45,10 @@ SITE_DATA_FILES = (
     "snippets/dcgan-discriminator.md",
 )
 SITE_DATA_TASK = "site-data"
+#: An animation's task is its figure's id after this prefix: ``animate:conv-sliding``.
+ANIMATION_TASK = "animate:"
+ANIMATION_FORMATS = {"gif": "{id}-{theme}.gif", "apng": "{id}-{theme}.apng",
+                     "pdf": "{id}-{theme}-steps.pdf"}  # fmt: skip
 #: Dependency files live beside the outputs, in a folder MkDocs ignores (a dot folder).
 DEPS_FOLDER = ".deps"
 
@@ -167,6 +171,26 @@ def figure_ids() -> dict[str, str]:
     return {figure_id: modules[figure_id] for figure_id in order if figure_id in modules}
 
 
+def animated_ids() -> list[str]:
+    """The figures whose module defines ``steps``, in reading order, without importing."""
+    found = []
+    for figure_id, name in figure_ids().items():
+        tree = _parse(module_path(name))
+        if any(isinstance(node, ast.FunctionDef) and node.name == "steps" for node in tree.body):
+            found.append(figure_id)
+    return found
+
+
+def animation_outputs(figure_id: str, out: str) -> list[str]:
+    """Every file one animation task writes into ``out``, its JSON last."""
+    files = [
+        f"{out}/{pattern.format(id=figure_id, theme=theme)}"
+        for theme in THEMES
+        for pattern in ANIMATION_FORMATS.values()
+    ]
+    return files + [f"{out}/{figure_id}-animation.json"]
+
+
 def figure_outputs(figure_id: str, out: str) -> list[str]:
     """Every file one render of a figure writes into ``out``, its JSON last."""
     files = [f"{out}/{figure_id}-{theme}.{fmt}" for theme in THEMES for fmt in FORMATS]
@@ -174,7 +198,8 @@ def figure_outputs(figure_id: str, out: str) -> list[str]:
 
 
 def deps_file(out: str | Path, task: str) -> Path:
-    return Path(out) / DEPS_FOLDER / f"{task}.d"
+    name = task.replace(ANIMATION_TASK, "animation-")  # no colon in a make target
+    return Path(out) / DEPS_FOLDER / f"{name}.d"
 
 
 def task_dependencies(task: str) -> list[Path]:
@@ -188,7 +213,11 @@ def task_dependencies(task: str) -> list[Path]:
         names = [f"{PACKAGE}.site_files", f"{PACKAGE}.render", f"{PACKAGE}.export"]
         sources, data = closure(names, every_figure=False)
     else:
-        sources, data = closure([figure_ids()[task], *engine_modules()], every_figure=False)
+        figure_id = task.removeprefix(ANIMATION_TASK)
+        names = [figure_ids()[figure_id], *engine_modules()]
+        if task.startswith(ANIMATION_TASK):
+            names += [f"{PACKAGE}.animate", f"{PACKAGE}.steps"]
+        sources, data = closure(names, every_figure=False)
         sources += [PACKAGE_DIR / f"{name}.py" for name in ENTRY]
     return sorted(set(sources) | set(data))
 
@@ -248,6 +277,8 @@ def make_rules(out: str, site_out: str, queue: str) -> str:
         "FIGURE_OUTPUTS :=",
     ]
     groups = {task: figure_outputs(task, out) for task in figure_ids()}
+    for figure_id in animated_ids():
+        groups[ANIMATION_TASK + figure_id] = animation_outputs(figure_id, out)
     groups[SITE_DATA_TASK] = [f"{site_out}/{name}" for name in SITE_DATA_FILES]
     for task, targets in groups.items():
         deps = _relative(deps_file(out, task))

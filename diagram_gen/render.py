@@ -24,8 +24,11 @@ from pathlib import Path
 
 from diagram_gen import deps, export, registry
 
-#: How long each task took last time, so the pool can start the longest first.
-TIMINGS = "timings.json"
+#: How long each task took last time, so the pool can start the longest first (kept in
+#: build/, which outlives a deleted docs/generated).
+TIMINGS = deps.ROOT / "build" / "render-timings.json"
+#: A guess for a task never timed: animations draw the figure once per step.
+FIRST_GUESS = {"animation": 8.0, "figure": 1.0}
 
 
 @dataclass(frozen=True)
@@ -48,6 +51,12 @@ class Plan:
 
             write_site_files(self.site_data)
             targets = [str(self.site_data / name) for name in deps.SITE_DATA_FILES]
+        elif task.startswith(deps.ANIMATION_TASK):
+            from diagram_gen import animate
+
+            files = animate.render_animation(task.removeprefix(deps.ANIMATION_TASK), {})
+            export.write_all(self.figures, files)
+            targets = [str(self.figures / name) for name in files]
         else:
             files = registry.render(task, {})
             export.write_all(self.figures, files)
@@ -72,27 +81,33 @@ def read_queue(path: Path) -> list[str]:
 def check_tasks(tasks: Iterable[str]) -> list[str]:
     tasks = list(dict.fromkeys(tasks))
     known = {*registry.FIGURES, deps.SITE_DATA_TASK}
+    known |= {deps.ANIMATION_TASK + figure_id for figure_id in deps.animated_ids()}
     unknown = [task for task in tasks if task not in known]
     if unknown:
         raise ValueError(
-            f"unknown build task {unknown[0]!r}; the tasks are the figure ids and "
-            f"{deps.SITE_DATA_TASK}."
+            f"unknown build task {unknown[0]!r}; the tasks are the figure ids, "
+            f"{deps.ANIMATION_TASK}ID for a figure with steps, and {deps.SITE_DATA_TASK}."
         )
     return tasks
 
 
-def _timings(plan: Plan) -> dict[str, float]:
+def _timings() -> dict[str, float]:
     try:
-        return json.loads((plan.figures / deps.DEPS_FOLDER / TIMINGS).read_text())
+        return json.loads(TIMINGS.read_text())
     except (OSError, ValueError):
         return {}
 
 
-def _save_timings(plan: Plan, outcomes: Sequence[Outcome]) -> None:
-    timings = _timings(plan)
+def _save_timings(outcomes: Sequence[Outcome]) -> None:
+    timings = _timings()
     timings.update({o.task: round(o.seconds, 3) for o in outcomes if o.error is None})
     text = json.dumps(dict(sorted(timings.items())), indent=1) + "\n"
-    export.write_atomic(plan.figures / deps.DEPS_FOLDER / TIMINGS, text.encode())
+    export.write_atomic(TIMINGS, text.encode())
+
+
+def _expected_seconds(task: str, past: dict[str, float]) -> float:
+    kind = "animation" if task.startswith(deps.ANIMATION_TASK) else "figure"
+    return past.get(task, FIRST_GUESS[kind])
 
 
 _PLAN: Plan | None = None
@@ -148,8 +163,8 @@ def build(tasks: Sequence[str], plan: Plan, *, jobs: int, log=sys.stdout) -> lis
     if not tasks:
         return []
     _PLAN = plan
-    past = _timings(plan)
-    tasks = sorted(tasks, key=lambda t: -past.get(t, 10.0))  # longest (or new) first
+    past = _timings()
+    tasks = sorted(tasks, key=lambda t: -_expected_seconds(t, past))  # longest first
     outcomes: list[Outcome] = []
     if jobs <= 1 or len(tasks) == 1:
         for task in tasks:
@@ -167,7 +182,7 @@ def build(tasks: Sequence[str], plan: Plan, *, jobs: int, log=sys.stdout) -> lis
             raise
         finally:
             pool.join()
-    _save_timings(plan, outcomes)
+    _save_timings(outcomes)
     return outcomes
 
 

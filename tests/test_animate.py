@@ -121,19 +121,3 @@ def test_cli_writes_the_three_files_and_the_step_texts(tmp_path, capsys):
     spec = registry.get("pooling")
     assert meta["steps"] == [step.text for step in spec.steps(spec.data())]
     assert all(text in meta["alt"] for text in meta["steps"])
-
-
-def test_make_rules_have_one_rule_per_animated_figure_with_its_sources():
-    rules = animate.make_rules("out").splitlines()
-    for figure_id in animate.animated_ids():
-        rule = [line for line in rules if line.startswith(f"out/{figure_id}-light.gif ")]
-        assert len(rule) == 1, figure_id
-        targets, sources = rule[0].split("&:")
-        assert f"out/{figure_id}-dark-steps.pdf" in targets.split()
-        spec = registry.get(figure_id)
-        assert f"diagram_gen/figures/{spec.source.name}" in sources.split()
-        assert "diagram_gen/steps.py" in sources.split()
-        recipe = rules[rules.index(rule[0]) + 1]
-        assert recipe == f"\t$(DIAGRAM_GEN) animate {figure_id} --out out"
-    files = next(line for line in rules if line.startswith("ANIMATION_FILES := ")).split()[2:]
-    assert len(files) == 7 * len(animate.animated_ids())
