@@ -300,14 +300,8 @@ def join_pdf(pages: Sequence[bytes], *, title: str) -> bytes:
     for page in pages:
         for pdf_page in PdfReader(io.BytesIO(page)).pages:
             writer.add_page(pdf_page)
-    writer.add_metadata(
-        {
-            "/Title": title,
-            "/Producer": "diagram-gen",
-            "/CreationDate": "D:" + export.FIXED_PDF_DATE.decode(),
-            "/ModDate": "D:" + export.FIXED_PDF_DATE.decode(),
-        }
-    )
+    # No dates at all (like the still figures' PDFs): nothing that changes with the clock.
+    writer.add_metadata({"/Title": title, "/Producer": "diagram-gen"})
     # The document id from the content, so that it is the same bytes on every build.
     digest = hashlib.sha256(b"".join(pages)).hexdigest()[:32]
     from pypdf.generic import ArrayObject, ByteStringObject

@@ -275,8 +275,8 @@ def test_sliding_with_padding_and_stride_draws_the_zeros_apart(theme):
 @pytest.mark.parametrize(
     ("figure_id", "overrides", "words"),
     [
-        ("conv-sliding", {"in_channels": 3}, ("in_channels", "must be 1", "3")),
-        ("conv-equations", {"out_channels": 2}, ("out_channels", "must be 1", "2")),
+        ("conv-sliding", {"in_channels": 3}, ("in_channels", "no parameter")),
+        ("conv-equations", {"out_channels": 2}, ("out_channels", "no parameter")),
         ("conv-sliding", {"height": 9, "width": 4}, ("height", "at most 7", "9")),
         ("zero-padding-same", {"width": 6}, ("width", "at most 7", "6 plus 2")),
         ("conv-equations", {"height": 8, "width": 8, "kernel": 6}, ("kernel", "at most 5", "6")),

@@ -24,7 +24,8 @@ from diagram_gen.style import Theme
 
 FIGURE_ID = "conv-linked"
 TITLE = "One placement in three views: the window, the matrix row, the edges"
-example = examples.conv_example
+#: One channel in and out, like the sliding window it draws.
+example = examples.without(examples.conv_example, "in_channels", "out_channels")
 
 #: The figures whose views this one draws (the Makefile rebuilds it when they change).
 VIEWS = (conv_sliding, conv_matrix, conv_network)
