@@ -175,6 +175,8 @@ def serve_folder() -> Iterator:
 
 
 def find_chromium() -> str | None:
+    if os.environ.get("CHROMIUM"):  # another Chromium-based browser, e.g. on a hosted runner
+        return os.environ["CHROMIUM"]
     if CHROMIUM.exists():
         return str(CHROMIUM)
     return shutil.which("chromium")  # e.g. /usr/local/bin when the package puts it there
