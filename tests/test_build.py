@@ -245,3 +245,50 @@ def test_an_old_python_is_named_in_one_sentence(tree, tmp_path):
         f"newer (or run make PYTHON=python3.11) and run make again."
     ]
     assert not (tree / ".venv-old").exists()
+
+
+def test_make_serve_re_renders_an_edited_figure_module_and_serves_the_new_page(tree):
+    # Proves `make serve` watches the package: editing a figure module (here the caption
+    # function of fc-graph) re-renders that figure and the page served shows the change.
+    import socket
+    import urllib.request
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    environment = dict(os.environ, PYTHONPATH=str(tree))
+    environment.pop("MAKEFLAGS", None)
+    server = subprocess.Popen(
+        ["make", "--no-print-directory", "serve", f"PORT={port}"],
+        cwd=tree, env=environment, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )  # fmt: skip
+    url = f"http://127.0.0.1:{port}/fully-connected/"
+
+    def page() -> str:
+        try:
+            with urllib.request.urlopen(url, timeout=5) as response:
+                return response.read().decode()
+        except OSError:
+            return ""
+
+    def wait_for(condition, seconds: float) -> bool:
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            if condition():
+                return True
+            time.sleep(0.5)
+        return False
+
+    try:
+        assert wait_for(lambda: "fc-graph" in page(), 120), "make serve never served the page"
+        module = tree / "diagram_gen/figures/fc_graph.py"
+        source = module.read_text()
+        marker = "Edited while serving."
+        opening = 'return (\n        f"The same fully connected layer as a network'
+        assert opening in source
+        module.write_text(source.replace(opening, f"return {marker!r} + {opening[7:]}", 1))
+        assert wait_for(lambda: marker in page(), 120), "the edit never reached the page"
+    finally:
+        os.killpg(server.pid, 15)
+        server.wait(timeout=30)

@@ -190,3 +190,64 @@ def test_entry_points_run_as_commands(tmp_path):
     )
     assert bad.returncode == 2 and "Traceback" not in bad.stderr
     assert bad.stderr.count("\n") == 1
+
+
+def test_missing_graphviz_says_what_to_install(tmp_path):
+    # Proves a Graphviz figure without `dot` on the PATH ends in one sentence that names
+    # Graphviz and how to install it (exit status 3), and writes nothing.
+    bin_dir = tmp_path / "bin"  # a PATH without dot
+    bin_dir.mkdir()
+    result = subprocess.run(
+        [sys.executable, "-m", "diagram_gen", "render", "conv-dense-graph",
+         "--out", str(tmp_path / "out")],
+        capture_output=True, text=True, env=dict(os.environ, PATH=str(bin_dir)),
+    )  # fmt: skip
+    assert result.returncode == 3
+    assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
+    assert "Graphviz" in result.stderr and "apt-get install graphviz" in result.stderr
+    assert not (tmp_path / "out").exists()
+
+
+def test_an_unwritable_folder_is_named_not_the_temporary_file(capsys, tmp_path, monkeypatch):
+    # Proves the error for a folder that refuses new files (read-only) names that folder,
+    # not the hidden temporary file the atomic writer tried to create in it.
+    import tempfile
+
+    def refuse(*args, dir=None, **kwargs):
+        raise PermissionError(13, "Permission denied", f"{dir}/.fc-matrix-light.svg.x.tmp")
+
+    monkeypatch.setattr(tempfile, "mkstemp", refuse)
+    status, _, err = run(capsys, "render", "fc-matrix", "--format", "svg", "--out", str(tmp_path))
+    assert status == 2
+    assert err.strip() == f"diagram-gen: error: cannot write into {tmp_path}: Permission denied."
+
+
+def test_ctrl_c_stops_the_build_with_one_line(tmp_path):
+    # Proves an interrupted `diagram-gen build` (make's Ctrl-C reaches the whole process
+    # group) prints one line, not a traceback per worker, and exits 130.
+    import signal
+    import time
+
+    process = subprocess.Popen(
+        [sys.executable, "-m", "diagram_gen", "build", "--jobs", "2", "--out", str(tmp_path),
+         "--site-data", str(tmp_path), *registry.FIGURES],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True,
+    )  # fmt: skip
+    deadline = time.monotonic() + 60
+    while process.poll() is None and not list(tmp_path.glob("*.json")):
+        assert time.monotonic() < deadline, "the build rendered nothing in 60 s"
+        time.sleep(0.1)
+    os.killpg(process.pid, signal.SIGINT)
+    _, err = process.communicate(timeout=60)
+    assert process.returncode == 130
+    assert err.strip().splitlines() == ["diagram-gen: interrupted."]
+
+
+@pytest.mark.parametrize(("value", "expected"), [("true", True), ("1", True), ("false", False),
+                                                  ("0", False), ("", False)])  # fmt: skip
+def test_ci_false_is_not_ci(monkeypatch, value, expected):
+    # Proves CI=false (or 0, or empty) does not switch the tests to CI behaviour.
+    from ci import is_ci
+
+    monkeypatch.setenv("CI", value)
+    assert is_ci() is expected
