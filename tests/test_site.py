@@ -251,14 +251,20 @@ def test_an_unknown_number_fails_the_build():
 
 
 def test_pages_workflow_builds_with_make_and_publishes_the_site():
-    # Proves the publishing workflow builds the site the way `make` does and uploads the
-    # folder mkdocs writes, with the site URL handed to mkdocs.yml.
+    # Proves the publishing workflow runs what .ci/run runs (`make test`, in CI mode: the
+    # build and every test, browser included) before it uploads the folder mkdocs writes,
+    # with the site URL handed to mkdocs.yml, so a red build is never published.
     import yaml
 
     workflow = yaml.safe_load((ROOT / ".github/workflows/pages.yml").read_text())
     steps = workflow["jobs"]["build"]["steps"]
     build = next(step for step in steps if "make" in step.get("run", ""))
-    assert build["run"].split()[-1] == "site" and "SITE_URL" in build["env"]
+    ci_run = (ROOT / ".ci/run").read_text().strip().splitlines()[-1]
+    assert build["run"] == ci_run and ci_run.split()[-1] == "test"
+    assert build["env"]["CI"] == "true" and "SITE_URL" in build["env"]
+    assert steps.index(build) < steps.index(
+        next(s for s in steps if "upload-pages-artifact" in s.get("uses", ""))
+    )
     upload = next(s for s in steps if "upload-pages-artifact" in s.get("uses", ""))
     assert upload["with"]["path"] == "site"
     assert "SITE_URL" in (ROOT / "mkdocs.yml").read_text()
