@@ -62,16 +62,15 @@ $(VENV_OK): pyproject.toml constraints.txt
 		2>&1 | sed '/WARNING: Location .* is ignored/d'  # noise from this machine's pip.conf
 	@touch $@
 
-# Which outputs exist and how each is made; read from the registry without importing it.
+# Which outputs exist and how each is made, read from the registry without importing it;
+# and the gallery's list of figures in reading order (rewritten only when it changes).
 $(RULES): diagram_gen/deps.py diagram_gen/registry.py $(wildcard diagram_gen/figures/*.py) \
 		| $(VENV_OK)
 	@mkdir -p $(@D)
-	@$(PY) -m diagram_gen.deps rules $(FIGURE_DIR) $(GENERATED) $(QUEUE) > $@.$$$$.tmp && \
-		mv $@.$$$$.tmp $@
+	@$(PY) -m diagram_gen.deps rules $(FIGURE_DIR) $(GENERATED) $(QUEUE) \
+		$(GENERATED)/figures.json > $@.$$$$.tmp && mv $@.$$$$.tmp $@
 
-# The gallery's list of figures, in reading order.
-$(GENERATED)/figures.json: $(RULES)
-	@mkdir -p $(@D)
+$(GENERATED)/figures.json:
 	@$(PY) -m diagram_gen.deps figure-list > $@.$$$$.tmp && mv $@.$$$$.tmp $@
 
 # Each stale output's rule (in $(RULES)) only queues its figure; this renders the queue in

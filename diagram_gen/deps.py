@@ -19,7 +19,10 @@ every figure module too.
 from __future__ import annotations
 
 import ast
+import atexit
+import functools
 import json
+import os
 import sys
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -64,8 +67,65 @@ def module_path(name: str) -> Path | None:
     return None
 
 
-def _parse(path: Path) -> ast.Module:
+@functools.cache
+def _parse_cached(path: Path, mtime_ns: int) -> ast.Module:
     return ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+
+
+def _parse(path: Path) -> ast.Module:
+    """The module's syntax tree, parsed once per process (and again if the file changed)."""
+    return _parse_cached(path, path.stat().st_mtime_ns)
+
+
+#: What was read from each package file, kept between runs (by size and date), so that
+#: make's light steps need not parse some fifty modules every time.
+FACTS_CACHE = ROOT / "build" / "module-facts.json"
+_FACTS: dict[str, dict] | None = None
+_FACTS_CHANGED = False
+
+
+def facts(name: str) -> dict:
+    """Module ``name``'s imports (resolved), ``DATA_FILES``, ``FIGURE_ID`` and whether it
+    defines ``steps``, read from its source, or from the cache when the file is unchanged."""
+    global _FACTS, _FACTS_CHANGED
+    if _FACTS is None:
+        _FACTS = _load_facts()
+        atexit.register(_save_facts)
+    path = module_path(name)
+    stat = path.stat()
+    key = f"{stat.st_size}:{stat.st_mtime_ns}"
+    known = _FACTS.get(name)
+    if known is None or known["key"] != key:
+        tree = _parse(path)
+        declared = _literal(tree, "DATA_FILES") or ()
+        known = {
+            "key": key,
+            "imports": _imports(tree, name),
+            "data": [item for item in declared if isinstance(item, str)],
+            "figure_id": _literal(tree, "FIGURE_ID"),
+            "steps": any(isinstance(n, ast.FunctionDef) and n.name == "steps" for n in tree.body),
+        }
+        _FACTS[name] = known
+        _FACTS_CHANGED = True
+    return known
+
+
+def _load_facts() -> dict[str, dict]:
+    try:
+        return json.loads(FACTS_CACHE.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+
+
+def _save_facts() -> None:
+    if not _FACTS_CHANGED or not FACTS_CACHE.parent.is_dir():
+        return
+    temporary = FACTS_CACHE.with_name(f".{FACTS_CACHE.name}.{os.getpid()}")
+    try:
+        temporary.write_text(json.dumps(_FACTS, sort_keys=True), encoding="utf-8")
+        temporary.replace(FACTS_CACHE)
+    except OSError:  # a cache: losing it costs time, never correctness
+        temporary.unlink(missing_ok=True)
 
 
 def figure_module_names() -> list[str]:
@@ -144,12 +204,11 @@ def closure(names: Iterable[str], *, every_figure: bool = True) -> tuple[list[Pa
         if path is None:
             continue
         seen[name] = path
-        tree = _parse(path)
-        pending += _imports(tree, name)
+        known = facts(name)
+        pending += known["imports"]
         if every_figure and name == f"{PACKAGE}.registry":  # imports them at run time
             pending += figure_module_names()
-        declared = _literal(tree, "DATA_FILES") or ()
-        data.update(ROOT / item for item in declared if isinstance(item, str))
+        data.update(ROOT / item for item in known["data"])
     return sorted(set(seen.values())), sorted(data)
 
 
@@ -165,7 +224,7 @@ def figure_ids() -> dict[str, str]:
         raise RuntimeError("diagram_gen/registry.py has no literal ORDER tuple.")
     modules = {}
     for name in figure_module_names():
-        figure_id = _literal(_parse(module_path(name)), "FIGURE_ID")
+        figure_id = facts(name)["figure_id"]
         if isinstance(figure_id, str):
             modules[figure_id] = name
     return {figure_id: modules[figure_id] for figure_id in order if figure_id in modules}
@@ -175,8 +234,7 @@ def animated_ids() -> list[str]:
     """The figures whose module defines ``steps``, in reading order, without importing."""
     found = []
     for figure_id, name in figure_ids().items():
-        tree = _parse(module_path(name))
-        if any(isinstance(node, ast.FunctionDef) and node.name == "steps" for node in tree.body):
+        if facts(name)["steps"]:
             found.append(figure_id)
     return found
 
@@ -202,19 +260,20 @@ def deps_file(out: str | Path, task: str) -> Path:
     return Path(out) / DEPS_FOLDER / f"{name}.d"
 
 
-def task_dependencies(task: str) -> list[Path]:
+def task_dependencies(task: str, module: str | None = None) -> list[Path]:
     """The files one build task reads: a figure, or the site data (:data:`SITE_DATA_TASK`).
 
     A figure depends on its module's import closure, the engine every render goes
     through, and declared data files; the site data on what ``site_files`` imports (the
-    figure modules it reads numbers from among them) and the writer.
+    figure modules it reads numbers from among them) and the writer. ``module`` is the
+    figure's module when the caller knows it (saves reading every figure module).
     """
     if task == SITE_DATA_TASK:
         names = [f"{PACKAGE}.site_files", f"{PACKAGE}.render", f"{PACKAGE}.export"]
         sources, data = closure(names, every_figure=False)
     else:
         figure_id = task.removeprefix(ANIMATION_TASK)
-        names = [figure_ids()[figure_id], *engine_modules()]
+        names = [module or figure_ids()[figure_id], *engine_modules()]
         if task.startswith(ANIMATION_TASK):
             names += [f"{PACKAGE}.animate", f"{PACKAGE}.steps"]
         sources, data = closure(names, every_figure=False)
@@ -303,13 +362,24 @@ def figure_list() -> str:
     return json.dumps(manifest, indent=2, sort_keys=True) + "\n"
 
 
-USAGE = """usage: python -m diagram_gen.deps rules FIGURE_DIR SITE_DATA_DIR QUEUE
+USAGE = """usage: python -m diagram_gen.deps rules FIGURE_DIR SITE_DATA_DIR QUEUE FIGURE_LIST
        python -m diagram_gen.deps figure-list"""
 
 
+def _write_if_changed(path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` (atomically) unless it already holds exactly that."""
+    if path.is_file() and path.read_text(encoding="utf-8") == text:
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_name(f".{path.name}.tmp")
+    temporary.write_text(text, encoding="utf-8")
+    temporary.replace(path)
+
+
 def main(argv: Sequence[str]) -> int:
-    if len(argv) == 4 and argv[0] == "rules":
+    if len(argv) == 5 and argv[0] == "rules":  # the rules on stdout, the figure list to a file
         sys.stdout.write(make_rules(argv[1], argv[2], argv[3]))
+        _write_if_changed(Path(argv[4]), figure_list())
         return 0
     if argv == ["figure-list"]:
         sys.stdout.write(figure_list())

@@ -61,7 +61,9 @@ class Plan:
             files = registry.render(task, {})
             export.write_all(self.figures, files)
             targets = [str(self.figures / name) for name in files]
-        line = deps.make_dependency_line(targets, deps.task_dependencies(task))
+        figure = registry.FIGURES.get(task.removeprefix(deps.ANIMATION_TASK))
+        module = figure.module.__name__ if figure else None
+        line = deps.make_dependency_line(targets, deps.task_dependencies(task, module))
         export.write_atomic(deps.deps_file(self.figures, task), line.encode())
 
 
@@ -81,7 +83,7 @@ def read_queue(path: Path) -> list[str]:
 def check_tasks(tasks: Iterable[str]) -> list[str]:
     tasks = list(dict.fromkeys(tasks))
     known = {*registry.FIGURES, deps.SITE_DATA_TASK}
-    known |= {deps.ANIMATION_TASK + figure_id for figure_id in deps.animated_ids()}
+    known |= {deps.ANIMATION_TASK + s.id for s in registry.FIGURES.values() if s.steps}
     unknown = [task for task in tasks if task not in known]
     if unknown:
         raise ValueError(

@@ -93,13 +93,19 @@ def mkdocs_build() -> int:
 
 
 def sync_assets() -> list[Path]:
-    """Copy the figure files whose bytes differ into ``site/``; drop those that went."""
+    """Copy the figure files whose bytes differ into ``site/``; drop those that went.
+
+    Only a file written since its copy (newer, or of another size) is read and compared.
+    """
     copied = []
     wanted = {p.relative_to(FIGURES) for p in FIGURES.rglob("*") if p.is_file() and is_asset(p)}
     for relative in sorted(wanted):
         source, target = FIGURES / relative, SITE_FIGURES / relative
-        if target.is_file() and target.read_bytes() == source.read_bytes():
-            continue
+        if target.is_file():
+            old, new = target.stat(), source.stat()
+            unchanged = new.st_size == old.st_size and new.st_mtime_ns <= old.st_mtime_ns
+            if unchanged or target.read_bytes() == source.read_bytes():
+                continue
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(source, target)
         copied.append(target)
