@@ -203,7 +203,7 @@ def render(data: DirectData, theme: Theme, step: Step | None = None) -> Figure:
         draw_transposed_direct(ax, data, theme=theme)
         return fig
     focus = divmod(step.outputs[0], data.output.shape[1])
-    draw_transposed_direct(ax, data, theme=theme, focus=focus)
+    draw_step(ax, data, focus, theme=theme)
     width = data.padded.shape[1]
     out_w = data.output.shape[1]
     gids = [f"x-{c // width}-{c % width}-box" for c in step.inputs]
@@ -547,6 +547,76 @@ def draw_transposed_direct(
     artists["sum"] = _grid.draw_rows(ax, 0, line, sums, theme=theme, gid="sum")
     right = max(right, _grid.columns(ax, sums).width)
     bottom = line + _grid.LINE * (len(sums) - 0.5)
+    _matrix.fit(ax.figure, ax, (-0.35, right + 0.35), (-0.1, bottom + 0.25))
+    return artists
+
+
+def draw_step(ax: Axes, data: DirectData, focus: tuple[int, int], *, theme: Theme) -> dict:
+    """A step's frame, kept compact (an animation stores what changes between frames):
+    the zero-inserted, padded input with the placement framed, the output, the flipped
+    kernel and what the zeros are; the step's text, written above it, holds the sum."""
+    rows, cols = data.padded.shape
+    out_h, out_w = data.output.shape
+    k = data.kernel.shape[0]
+    row = _grid.TITLE_ROOM + BRACKET_ROOM
+    heading = f"input y, zeros inserted and padded ({_size(data.padded.shape)})"
+    artists: dict[str, list] = {
+        "titles": [
+            _grid.title(ax, 0, row - 0.25 - BRACKET_ROOM, heading, theme=theme, gid="title-padded")
+        ]
+    }
+    artists["padded"] = draw_padded_input(ax, 0, row, data, focus, theme=theme)
+    out_x = cols + ARROW_ROOM
+    body = max(rows, out_h, k)
+    out_row = row + (rows - out_h) / 2
+    middle = row + rows / 2
+    artists["arrow"] = [
+        ax.annotate(
+            "",
+            xy=(out_x - 0.2, middle),
+            xytext=(cols + 0.2, middle),
+            arrowprops={"arrowstyle": "-|>", "color": theme.foreground, "linewidth": 1.6},
+            gid="conv-arrow",
+        )
+    ]
+    out_heading = f"output z ({_size(data.output.shape)})"
+    artists["titles"].append(
+        _grid.title(ax, out_x, out_row - 0.25, out_heading, theme=theme, gid="title-output")
+    )
+    artists["output"] = _grid.draw_output(ax, out_x, out_row, data.output, theme=theme, gid="z")[
+        "texts"
+    ]
+    i, j = focus
+    artists["focus"] = [
+        _grid.frame(ax, out_x + j, out_row + i, 1, 1, colour=theme.kernel, gid="z-focus")
+    ]
+    col = out_x + max(out_w, _grid.text_width(ax, out_heading, _grid.TITLE_FONT)) + SPACE
+    kernel_heading = "kernel flipped"
+    artists["titles"].append(
+        _grid.title(ax, col, row - 0.25, kernel_heading, theme=theme, gid="title-flipped")
+    )
+    artists["flipped"] = draw_flipped_kernel(ax, col, row, data, theme=theme)
+    right = max(
+        col + max(k, _grid.text_width(ax, kernel_heading, _grid.TITLE_FONT)),
+        _grid.text_width(ax, heading, _grid.TITLE_FONT),
+    )
+    line = row + body + 0.3
+    legend = _grid.wrap(ax, legend_text(data), max(right, 10.0), _grid.TITLE_FONT)
+    artists["legend"] = [
+        ax.text(
+            0,
+            line,
+            "\n".join(legend),
+            ha="left",
+            va="top",
+            color=theme.muted,
+            fontsize=_grid.TITLE_FONT,
+            linespacing=1.3,
+            gid="legend",
+        )
+    ]
+    right = max([right] + [_grid.text_width(ax, t, _grid.TITLE_FONT) for t in legend])
+    bottom = line + 0.42 * len(legend)
     _matrix.fit(ax.figure, ax, (-0.35, right + 0.35), (-0.1, bottom + 0.25))
     return artists
 
