@@ -121,8 +121,8 @@ ORDER = (
     "conv-matrix", "conv-dense-graph", "fc-vs-conv-matrix", "conv-linked", "sparse-connectivity-1d",
     "weight-sharing-1d", "zero-padding-same", "neuron-volume", "multichannel-kernel",
     "many-filters", "multichannel-matrix", "connection-table", "grouped-conv",
-    "stride-dilation", "transposed-matrix", "transposed-upsample", "pooling",
-    "avgpool-matrix", "conv-1d-2d-3d", "receptive-field-growth", "real-image-filters",
+    "stride-dilation", "transposed-matrix", "transposed-upsample", "transposed-direct",
+    "pooling", "avgpool-matrix", "conv-1d-2d-3d", "receptive-field-growth", "real-image-filters",
     "param-count", "tied-training", "cost-measured", "equivariance", "padding-modes",
 )  # fmt: skip
 

@@ -391,6 +391,20 @@ def _transposed() -> dict[str, str]:
     }
 
 
+def _transposed_direct() -> dict[str, str]:
+    """The second reading of the upsampling figure: how its input is spread out."""
+    from diagram_gen.figures import transposed_direct as direct
+
+    figure = direct.compute(direct.example())
+    return {
+        "tdirect.inserted": direct.zeros_text(figure.stride - 1),
+        "tdirect.pad": direct.zeros_text(figure.pad),
+        "tdirect.input": shape_text(figure.y.shape),
+        "tdirect.padded": shape_text(figure.padded.shape),
+        "tdirect.output": shape_text(figure.output.shape),
+    }
+
+
 #: Layers of the PyTorch DCGAN example followed by BatchNorm (1-based), and its bias choice:
 #: every convolution there has ``bias=False``.
 DCGAN_BATCHNORM = {"generator": (1, 2, 3, 4), "discriminator": (2, 3, 4)}
@@ -913,7 +927,7 @@ def numbers() -> dict[str, str]:
                  _dimensions(), _other_way(), _cost(), _training(),
                  _measured(), _flatten(), _receptive_field(), _same_padding(), _dcgan(),
                  _checkerboard(), _pooling(), _unet(), _real_layer(),
-                 _training_steps()):  # fmt: skip
+                 _training_steps(), _transposed_direct()):  # fmt: skip
         values.update(part)
     # Issue 10, items 7, 10, 19 to 21: the channels page, equivariance and padding modes.
     for part in (_channel_shapes(CHANNELS), _separable(CHANNELS), _equivariance(),

@@ -29,6 +29,7 @@ ANIMATED = (
     "weight-sharing-1d",
     "stride-dilation",
     "transposed-upsample",
+    "transposed-direct",
     "pooling",
 )
 SLOW = settings(
