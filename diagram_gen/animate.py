@@ -58,9 +58,19 @@ def parse_formats(text: str | Iterable[str]) -> tuple[str, ...]:
     return formats
 
 
-def animated_ids() -> list[str]:
-    """The ids of the figures that have steps, in reading order."""
+def stepped_ids() -> list[str]:
+    """The ids of the figures that have steps (``diagram-gen animate`` takes them all)."""
     return [spec.id for spec in registry.FIGURES.values() if spec.steps is not None]
+
+
+def animated_ids() -> list[str]:
+    """The figures whose animation the build makes for the site, in reading order: those
+    with steps, but for a module that sets ``BUILD_ANIMATION = False``."""
+    return [
+        figure_id
+        for figure_id in stepped_ids()
+        if getattr(registry.get(figure_id).module, "BUILD_ANIMATION", True)
+    ]
 
 
 def figure_steps(figure_id: str, overrides: Mapping[str, Any] | None = None):
@@ -69,7 +79,7 @@ def figure_steps(figure_id: str, overrides: Mapping[str, Any] | None = None):
     if spec.steps is None:
         raise ValueError(
             f"{figure_id} has no steps to animate; the figures with steps are "
-            f"{', '.join(animated_ids())}."
+            f"{', '.join(stepped_ids())}."
         )
     data = spec.data(dict(overrides or {}))
     return spec, data, spec.steps(data)

@@ -104,6 +104,7 @@ def facts(name: str) -> dict:
             "data": [item for item in declared if isinstance(item, str)],
             "figure_id": _literal(tree, "FIGURE_ID"),
             "steps": any(isinstance(n, ast.FunctionDef) and n.name == "steps" for n in tree.body),
+            "build_animation": _literal(tree, "BUILD_ANIMATION") is not False,
         }
         _FACTS[name] = known
         _FACTS_CHANGED = True
@@ -231,10 +232,12 @@ def figure_ids() -> dict[str, str]:
 
 
 def animated_ids() -> list[str]:
-    """The figures whose module defines ``steps``, in reading order, without importing."""
+    """The figures whose animation the build makes: their module defines ``steps`` (and
+    does not set ``BUILD_ANIMATION = False``); in reading order, without importing."""
     found = []
     for figure_id, name in figure_ids().items():
-        if facts(name)["steps"]:
+        known = facts(name)
+        if known["steps"] and known.get("build_animation", True):
             found.append(figure_id)
     return found
 

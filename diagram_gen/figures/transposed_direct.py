@@ -46,6 +46,10 @@ from diagram_gen.style import Theme
 
 FIGURE_ID = "transposed-direct"
 TITLE = "Transposed convolution: the same layer as a convolution over a spread-out input"
+#: Its animation (one step per output: 25 by default) stays a command, ``diagram-gen
+#: animate transposed-direct``, not a build output: the page shows this reading as a still
+#: beside the scatter's animation, and the site's animations stay under 4 MB together.
+BUILD_ANIMATION = False
 
 #: The same parameters, defaults and limits as the scatter figure, so the two figures of
 #: the same parameters show the same numbers.
