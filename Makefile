@@ -1,7 +1,7 @@
 # The front door. `make` builds the site, `make serve` serves it, `make test` tests it.
 # On a fresh machine these first create .venv and install what the project needs.
-# One rule per figure (generated from the registry), so `make -j` renders in parallel and
-# editing one figure module rebuilds only that figure.
+# Every output has a rule (build/figures.mk, read from the registry) and the dependencies
+# its last render found in its code; stale outputs are rendered by one process, in parallel.
 
 SHELL := bash
 .SHELLFLAGS := -eu -o pipefail -c
@@ -48,7 +48,7 @@ endif
 help: ## list the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | \
 		awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
-	@echo "  Add -j to render figures in parallel, e.g. make -j4."
+	@echo "  Figures render in parallel on every core (or make -jN's N)."
 
 all: site ## the same as `make site`
 
@@ -81,7 +81,7 @@ $(RENDERED): $(FIGURE_OUTPUTS) $(SITE_DATA) | $(VENV_OK)
 	@$(DIAGRAM_GEN) build --queue $(QUEUE) --out $(FIGURE_DIR) --site-data $(GENERATED)
 	@touch $@
 
-figures: $(RENDERED) $(GENERATED)/figures.json ## render every figure and the numbers the pages quote
+figures: $(RENDERED) $(GENERATED)/figures.json ## render every figure, animation and number the pages use
 
 # A missing site is rebuilt even when its sources are older than the stamp.
 ifeq ($(wildcard site/index.html),)
