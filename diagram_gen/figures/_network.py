@@ -216,7 +216,15 @@ def fan_positions(connected: np.ndarray, x_in: np.ndarray, min_gap: float) -> np
     where two would come closer than ``min_gap`` the later one moves right, and the row is
     then shifted back so that its middle stays under the middle of the wanted places.
     """
-    wanted = np.array([x_in[row].mean() for row in connected], dtype=float)
+    wanted = np.array([x_in[row].mean() if row.any() else np.nan for row in connected])
+    # An output that reads padding only (a 1x1 kernel on a padded border) has no input to
+    # sit under: it goes between its neighbours, or under the middle when all are so.
+    known = ~np.isnan(wanted)
+    if not known.any():
+        wanted = np.full(wanted.shape, x_in.mean() if x_in.size else 0.0)
+    elif not known.all():
+        order = np.arange(wanted.size)
+        wanted = np.interp(order, order[known], wanted[known])
     placed = wanted.copy()
     for i in range(1, placed.size):
         placed[i] = max(placed[i], placed[i - 1] + min_gap)

@@ -285,9 +285,18 @@ def steps(data: UpsampleData) -> list[Step]:
         padding=data.padding,
         dilation=data.dilation,
     )
+    # With output_padding, that convolution can have more outputs than this layer has
+    # inputs (when the padding is at least the stride, as a dilation allows): the extra
+    # rows and columns of the grid are positions no input value scatters from.
+    h_in, w_in = data.y.shape
+    forward = tuple(
+        layers.conv_output_size(n, k, data.stride, data.padding, data.dilation)
+        for n, k in zip((height, width), data.kernel.shape, strict=True)
+    )
+    rows = np.arange(index.shape[0]).reshape(forward)[:h_in, :w_in].ravel()
     names = [input_name(data, i, j) for i, j in np.ndindex(*data.y.shape)]
     out_names = [output_name(data, r, c) for r, c in np.ndindex(height, width)]
-    return scatter_steps(index, data.y.ravel(), names, out_names)
+    return scatter_steps(index[rows], data.y.ravel(), names, out_names)
 
 
 def render(data: UpsampleData, theme: Theme, step: Step | None = None) -> Figure:
