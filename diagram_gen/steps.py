@@ -86,6 +86,22 @@ def factor(value: float) -> str:
     return f"({text})" if value < 0 else text
 
 
+def placement_step(
+    row: int, total: int, text: str, inputs: Sequence[int], weights: Sequence[int]
+) -> Step:
+    """Step ``row`` of ``total``: output ``row`` reads ``inputs[i]`` through kernel weight
+    ``weights[i]`` (flat indices, as in a row of :func:`layers.conv_matrix_index`)."""
+    return Step(
+        index=row + 1,
+        total=total,
+        text=text,
+        outputs=(row,),
+        inputs=tuple(int(c) for c in inputs),
+        weights=tuple(sorted({int(k) for k in weights})),
+        triples=tuple((int(c), int(k), row) for c, k in zip(inputs, weights, strict=True)),
+    )
+
+
 def placement_steps(
     index: np.ndarray,
     x: np.ndarray,
@@ -126,17 +142,7 @@ def placement_steps(
             terms.append(factor(bias[row]))
         text = f"{word} {row + 1} of {total}: {y_names[row]} = "
         text += " + ".join(terms or ["0"]) + f" = {format_number(y[row])}"
-        steps.append(
-            Step(
-                index=row + 1,
-                total=total,
-                text=text,
-                outputs=(row,),
-                inputs=tuple(int(c) for c in cols),
-                weights=tuple(sorted({int(k) for k in used})),
-                triples=tuple((int(c), int(k), row) for c, k in zip(cols, used, strict=True)),
-            )
-        )
+        steps.append(placement_step(row, total, text, cols, used))
     return steps
 
 

@@ -41,7 +41,7 @@ from diagram_gen.figures import _grid, _matrix
 from diagram_gen.figures import transposed_upsample as upsample
 from diagram_gen.figures._grid import Slot, Token, slot
 from diagram_gen.figures.transposed_upsample import UpsampleExample
-from diagram_gen.steps import Step, factor
+from diagram_gen.steps import Step, factor, placement_step
 from diagram_gen.style import Theme
 
 FIGURE_ID = "transposed-direct"
@@ -185,17 +185,7 @@ def steps(data: DirectData) -> list[Step]:
         zeros = len(cols) - len(read)
         if zeros:
             text += f" ({zeros} of the {len(cols)} taps read zeros)"
-        result.append(
-            Step(
-                index=row + 1,
-                total=total,
-                text=text,
-                outputs=(row,),
-                inputs=tuple(int(c) for c in cols),
-                weights=tuple(sorted({int(t) for t in used})),
-                triples=tuple((int(c), int(t), row) for c, t in zip(cols, used, strict=True)),
-            )
-        )
+        result.append(placement_step(row, total, text, cols, used))
     return result
 
 
@@ -494,34 +484,7 @@ def draw_transposed_direct(
     right = col + max(_grid.text_width(ax, line) for line in lines)
     row = top + max(height, k, 0.55 * len(lines)) + 0.4 + _grid.TITLE_ROOM + BRACKET_ROOM
     # Second row: the zero-inserted, padded input, an arrow, the output.
-    heading = f"input y, zeros inserted and padded ({_size(data.padded.shape)})"
-    artists["titles"].append(
-        _grid.title(ax, 0, row - 0.25 - BRACKET_ROOM, heading, theme=theme, gid="title-padded")
-    )
-    artists["padded"] = draw_padded_input(ax, 0, row, data, focus, theme=theme)
-    out_x = cols + ARROW_ROOM
-    out_row = row + (rows - out_h) / 2
-    middle = row + rows / 2
-    artists["arrow"] = [
-        ax.annotate(
-            "",
-            xy=(out_x - 0.2, middle),
-            xytext=(cols + 0.2, middle),
-            arrowprops={"arrowstyle": "-|>", "color": theme.foreground, "linewidth": 1.6},
-            gid="conv-arrow",
-        )
-    ]
-    heading = f"output z ({_size(data.output.shape)})"
-    artists["titles"].append(
-        _grid.title(ax, out_x, out_row - 0.25, heading, theme=theme, gid="title-output")
-    )
-    artists["output"] = _grid.draw_output(ax, out_x, out_row, data.output, theme=theme, gid="z")[
-        "texts"
-    ]
-    i, j = focus
-    artists["focus"] = [
-        _grid.frame(ax, out_x + j, out_row + i, 1, 1, colour=theme.kernel, gid="z-focus")
-    ]
+    out_x, out_row, heading = draw_padded_and_output(ax, row, data, focus, artists, theme=theme)
     right = max(
         right,
         out_x + out_w,
@@ -532,19 +495,7 @@ def draw_transposed_direct(
     line = row + rows + 0.3
     legend = _grid.wrap(ax, legend_text(data), max(out_x + out_w, 10.0), _grid.TITLE_FONT)
     legend.append("In the framed placement only the input values it covers add to the sum:")
-    artists["legend"] = [
-        ax.text(
-            0,
-            line,
-            "\n".join(legend),
-            ha="left",
-            va="top",
-            color=theme.muted,
-            fontsize=_grid.TITLE_FONT,
-            linespacing=1.3,
-            gid="legend",
-        )
-    ]
+    artists["legend"] = [draw_legend(ax, line, legend, theme=theme)]
     right = max([right] + [_grid.text_width(ax, t, _grid.TITLE_FONT) for t in legend])
     line += 0.42 * (len(legend) - 1) + 0.55 + _grid.LINE / 2
     sums = focus_rows(data, focus)
@@ -555,23 +506,35 @@ def draw_transposed_direct(
     return artists
 
 
-def draw_step(ax: Axes, data: DirectData, focus: tuple[int, int], *, theme: Theme) -> dict:
-    """A step's frame, kept compact (an animation stores what changes between frames):
-    the zero-inserted, padded input with the placement framed, the output, the flipped
-    kernel and what the zeros are; the step's text, written above it, holds the sum."""
+def draw_legend(ax: Axes, line: float, lines: list[str], *, theme: Theme):
+    """The muted lines under the grids that say what the zeros are."""
+    return ax.text(
+        0,
+        line,
+        "\n".join(lines),
+        ha="left",
+        va="top",
+        color=theme.muted,
+        fontsize=_grid.TITLE_FONT,
+        linespacing=1.3,
+        gid="legend",
+    )
+
+
+def draw_padded_and_output(
+    ax: Axes, row: float, data: DirectData, focus: tuple[int, int], artists: dict, *, theme: Theme
+) -> tuple[float, float, str]:
+    """The zero-inserted, padded input at ``row``, an arrow, the output beside it with the
+    ``focus`` cell framed; adds their artists to ``artists`` and returns the output's
+    column, its row and its heading (the still figure and the step frames share them)."""
     rows, cols = data.padded.shape
-    out_h, out_w = data.output.shape
-    k = data.kernel.shape[0]
-    row = _grid.TITLE_ROOM + BRACKET_ROOM
+    out_h, _ = data.output.shape
     heading = f"input y, zeros inserted and padded ({_size(data.padded.shape)})"
-    artists: dict[str, list] = {
-        "titles": [
-            _grid.title(ax, 0, row - 0.25 - BRACKET_ROOM, heading, theme=theme, gid="title-padded")
-        ]
-    }
+    artists["titles"].append(
+        _grid.title(ax, 0, row - 0.25 - BRACKET_ROOM, heading, theme=theme, gid="title-padded")
+    )
     artists["padded"] = draw_padded_input(ax, 0, row, data, focus, theme=theme)
     out_x = cols + ARROW_ROOM
-    body = max(rows, out_h, k)
     out_row = row + (rows - out_h) / 2
     middle = row + rows / 2
     artists["arrow"] = [
@@ -594,6 +557,20 @@ def draw_step(ax: Axes, data: DirectData, focus: tuple[int, int], *, theme: Them
     artists["focus"] = [
         _grid.frame(ax, out_x + j, out_row + i, 1, 1, colour=theme.kernel, gid="z-focus")
     ]
+    return out_x, out_row, out_heading
+
+
+def draw_step(ax: Axes, data: DirectData, focus: tuple[int, int], *, theme: Theme) -> dict:
+    """A step's frame, kept compact (an animation stores what changes between frames):
+    the zero-inserted, padded input with the placement framed, the output, the flipped
+    kernel and what the zeros are; the step's text, written above it, holds the sum."""
+    rows, cols = data.padded.shape
+    out_h, out_w = data.output.shape
+    k = data.kernel.shape[0]
+    row = _grid.TITLE_ROOM + BRACKET_ROOM
+    artists: dict[str, list] = {"titles": []}
+    out_x, out_row, out_heading = draw_padded_and_output(ax, row, data, focus, artists, theme=theme)
+    body = max(rows, out_h, k)
     col = out_x + max(out_w, _grid.text_width(ax, out_heading, _grid.TITLE_FONT)) + SPACE
     kernel_heading = "kernel flipped"
     artists["titles"].append(
@@ -602,23 +579,11 @@ def draw_step(ax: Axes, data: DirectData, focus: tuple[int, int], *, theme: Them
     artists["flipped"] = draw_flipped_kernel(ax, col, row, data, theme=theme)
     right = max(
         col + max(k, _grid.text_width(ax, kernel_heading, _grid.TITLE_FONT)),
-        _grid.text_width(ax, heading, _grid.TITLE_FONT),
+        _grid.text_width(ax, artists["titles"][0].get_text(), _grid.TITLE_FONT),
     )
     line = row + body + 0.3
     legend = _grid.wrap(ax, legend_text(data), max(right, 10.0), _grid.TITLE_FONT)
-    artists["legend"] = [
-        ax.text(
-            0,
-            line,
-            "\n".join(legend),
-            ha="left",
-            va="top",
-            color=theme.muted,
-            fontsize=_grid.TITLE_FONT,
-            linespacing=1.3,
-            gid="legend",
-        )
-    ]
+    artists["legend"] = [draw_legend(ax, line, legend, theme=theme)]
     right = max([right] + [_grid.text_width(ax, t, _grid.TITLE_FONT) for t in legend])
     bottom = line + 0.42 * len(legend)
     _matrix.fit(ax.figure, ax, (-0.35, right + 0.35), (-0.1, bottom + 0.25))
