@@ -63,6 +63,8 @@ def _small() -> dict[str, str]:
         "small.bias": fmt(ex.bias[0]),
         "small.image_rows": "; ".join(" ".join(fmt(v) for v in row) for row in image),
         "small.out_size": shape_text(out.shape),
+        "small.image_size": shape_text(image.shape),
+        "small.kernel_size": shape_text(kernel.shape),
         "small.placements": count(out.size),
         "small.weights": count(kernel.size),
         "small.params": count(kernel.size + ex.bias.size),

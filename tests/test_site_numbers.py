@@ -434,3 +434,14 @@ def test_other_way_shapes_are_written_channels_first(numbers):
     assert numbers["other.one_by_one_kernel"] == written(c, 1, 1)
     assert numbers["other.one_by_one_out"] == written(kernels, placements(h, 1), placements(w, 1))
     assert numbers["other.one_by_one_params"] == str(kernels * c + kernels)
+
+
+def test_the_small_example_sizes_are_those_of_its_arrays(numbers):
+    # Proves the prose's "3x3 image with a 2x2 kernel" comes from the example's arrays:
+    # the image is what the kernel slides over, and placements follow from both sizes.
+    ex = examples.small_conv()
+    _, height, width = ex.image.shape
+    kh, kw = ex.kernel.shape[-2:]
+    assert numbers["small.image_size"] == written(height, width)
+    assert numbers["small.kernel_size"] == written(kh, kw)
+    assert int(numbers["small.placements"]) == placements(height, kh) * placements(width, kw)
