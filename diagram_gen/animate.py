@@ -22,7 +22,7 @@ from typing import Any
 import graphviz
 from PIL import Image
 
-from diagram_gen import export, registry
+from diagram_gen import export, registry, targets
 from diagram_gen.style import THEMES, theme_context
 
 FORMATS = ("gif", "apng", "pdf")
@@ -94,6 +94,7 @@ def render_animation(
     fps: float = DEFAULT_FPS,
     transparent: bool = False,
     slide: str | None = None,
+    part: str | None = None,
 ) -> dict[str, bytes]:
     """Render the animation of one figure in every requested theme and format, in memory.
 
@@ -113,7 +114,11 @@ def render_animation(
         Make the background transparent (GIF and APNG: the background colour is the
         transparent palette entry; PDF: no background).
     slide : str, optional
-        A slide layout such as ``16:9``; none is available yet, so any value is refused.
+        ``16:9`` or ``4:3``: every frame laid out and sized for that slide, its text at
+        12 pt or more (:mod:`diagram_gen.targets`); a figure with too much for the slide
+        is refused in one sentence.
+    part : str, optional
+        One of the figure's parts (``FigureSpec.part_names``), animated alone.
 
     Returns
     -------
@@ -127,8 +132,7 @@ def render_animation(
         In one sentence, before anything is drawn: a figure without steps, bad
         parameters, a bad format, theme or fps, or a slide layout.
     """
-    if slide is not None:
-        raise ValueError("slide layouts are not available yet.")
+    target = targets.slide(slide) if slide is not None else None
     formats = parse_formats(formats)
     themes = tuple(themes)
     for name in themes:
@@ -137,11 +141,12 @@ def render_animation(
     if not FPS_RANGE[0] <= fps <= FPS_RANGE[1]:
         raise ValueError(f"fps must be between {FPS_RANGE[0]:g} and {FPS_RANGE[1]:g}, got {fps:g}.")
     spec, data, steps = figure_steps(figure_id, overrides)
+    spec.check_part(data, part)
     files: dict[str, bytes] = {}
     for theme_name in themes:
         theme = THEMES[theme_name]
         names = file_names(figure_id, theme_name)
-        frames, pages = _render_steps(spec, data, steps, theme, formats, transparent)
+        frames, pages = _render_steps(spec, data, steps, theme, formats, transparent, target, part)
         if "gif" in formats or "apng" in formats:
             images, transparency = _palette_frames(frames, theme.background, transparent)
             durations = _durations(len(images), fps)
@@ -175,8 +180,8 @@ def metadata_json(spec: Any, data: Any, steps: Sequence[Any], fps: float) -> byt
     return (json.dumps(meta, indent=2, ensure_ascii=False, sort_keys=True) + "\n").encode()
 
 
-def _render_steps(spec, data, steps, theme, formats, transparent):
-    """PNG frames (RGB images) and single-page PDFs of every step."""
+def _render_steps(spec, data, steps, theme, formats, transparent, target=None, part=None):
+    """PNG frames (RGB images) and single-page PDFs of every step, for ``target``."""
     want_frames = "gif" in formats or "apng" in formats
     frame_options = export.ExportOptions(formats=("png",), dpi=FRAME_DPI)
     pdf_options = export.ExportOptions(formats=("pdf",), transparent=transparent)
@@ -185,7 +190,8 @@ def _render_steps(spec, data, steps, theme, formats, transparent):
     salt = f"{spec.id}-{theme.name}"
     for step in steps:
         with theme_context(theme, salt=salt):
-            drawing = spec.draw(data, theme, step)
+            drawing = spec.draw(data, theme, step, target=target, part=part)
+            drawing = export.fit(drawing, target, figure_id=spec.id, parts=spec.part_names(data))
             if isinstance(drawing, graphviz.Digraph):
                 png = (
                     export.graph_bytes(drawing, "png", options=frame_options)

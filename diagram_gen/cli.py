@@ -30,6 +30,7 @@ examples:
   diagram-gen render conv-matrix --out figures
   diagram-gen render conv-matrix --set height=5 --set width=5 --set kernel=3 --set padding=same
   diagram-gen render fc-matrix --format png --theme dark --transparent --width 6 --dpi 300
+  diagram-gen render conv-matrix --slide 16:9 --format pdf
   diagram-gen all --out figures
 """
 
@@ -93,7 +94,20 @@ def _options(args: argparse.Namespace) -> export.ExportOptions:
         raise UsageError(f"width must be between 0.5 and 100 inches, got {args.width:g}.")
     if not 50 <= args.dpi <= 1200:
         raise UsageError(f"dpi must be between 50 and 1200, got {args.dpi}.")
-    return export.ExportOptions(formats, args.dpi, args.transparent, args.width)
+    if args.slide is not None and args.width is not None:
+        raise UsageError("--slide and --width both choose the size: give one of them.")
+    return export.ExportOptions(
+        formats, args.dpi, args.transparent, args.width, args.slide, args.part
+    )
+
+
+def _slide(text: str) -> str:
+    from diagram_gen import targets
+
+    try:
+        return targets.slide(text).name
+    except ValueError as error:
+        raise UsageError(str(error)) from None
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -142,6 +156,19 @@ def build_parser() -> argparse.ArgumentParser:
         default=None,
         metavar="INCHES",
         help="scale the figure, text included, to this width",
+    )
+    output.add_argument(
+        "--slide",
+        type=_slide,
+        default=None,
+        metavar="16:9|4:3",
+        help="lay the figure out for a slide: it fits, and no text is under 12 pt",
+    )
+    output.add_argument(
+        "--part",
+        default=None,
+        metavar="NAME",
+        help="one part of a figure that has parts (for a slide each)",
     )
     output.add_argument(
         "--dpi",
@@ -208,7 +235,15 @@ def list_figures() -> str:
 
 
 def render_one(figure_id: str, overrides: dict[str, Any], args: argparse.Namespace) -> int:
-    files = registry.render(figure_id, overrides, themes=args.theme, options=_options(args))
+    import warnings
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", export.LegibilityWarning)
+        files = registry.render(figure_id, overrides, themes=args.theme, options=_options(args))
+    for note in dict.fromkeys(
+        str(w.message) for w in caught if w.category is export.LegibilityWarning
+    ):
+        print(f"{PROG}: warning: {note}", file=sys.stderr)
     written = export.write_all(args.out, files)
     for path in written:
         print(path)
@@ -246,7 +281,10 @@ def _add_animate_parser(commands: Any) -> None:
     )
     parser.add_argument("--out", type=Path, default=Path("."), help="folder to write into")
     parser.add_argument("--transparent", action="store_true", help="no background")
-    parser.add_argument("--slide", default=None, help="a slide layout such as 16:9")
+    parser.add_argument(
+        "--slide", type=_slide, default=None, metavar="16:9|4:3", help="lay it out for a slide"
+    )
+    parser.add_argument("--part", default=None, metavar="NAME", help="one part of the figure")
 
 
 def animate_one(args: argparse.Namespace) -> int:
@@ -265,6 +303,7 @@ def animate_one(args: argparse.Namespace) -> int:
         fps=args.fps,
         transparent=args.transparent,
         slide=args.slide,
+        part=args.part,
     )
     for path in export.write_all(args.out, files):
         print(path)

@@ -71,6 +71,55 @@ class ExportOptions:
     dpi: int = DEFAULT_DPI
     transparent: bool = False
     width: float | None = None  # inches; None keeps the figure's natural size
+    slide: str | None = None  # a slide layout of diagram_gen.targets.SLIDES: "16:9", "4:3"
+    part: str | None = None  # one of the figure's parts (FigureSpec.part_names)
+
+
+class LegibilityWarning(UserWarning):
+    """A size the reader asked for (``--width``) takes text below what reads well."""
+
+
+def fit(drawing, target, *, figure_id: str, parts: list[str]):
+    """The drawing sized for ``target`` (a slide; None leaves it as drawn), checked that
+    its smallest text stays at the target's minimum (:mod:`diagram_gen.targets`)."""
+    from diagram_gen import targets
+
+    if target is None:
+        return drawing
+    if isinstance(drawing, graphviz.Digraph):
+        fitted = drawing.copy()
+        fitted.graph_attr["size"] = f"{target.width:g},{target.height:g}!"
+        fitted.graph_attr["ratio"] = "compress"
+        measure = targets.measure_svg(_run_dot(fitted, "svg"))
+        targets.check_fit(measure, target, figure_id=figure_id, parts=parts)
+        return fitted
+    targets.fit_figure(drawing, target, figure_id=figure_id, parts=parts)
+    return drawing
+
+
+def drawing_bytes(
+    drawing, fmt: str, *, salt: str, options: ExportOptions, name: str = "the figure"
+) -> bytes:
+    """A matplotlib figure or a Graphviz graph in one format; ``options.width`` scales it
+    (with a :class:`LegibilityWarning` when that takes its text under 8 pt)."""
+    import warnings
+
+    from diagram_gen import targets
+
+    if isinstance(drawing, graphviz.Digraph):
+        if options.width is not None:
+            sized = graph_bytes(drawing, "svg", options=options)
+            measure = targets.measure_svg(sized)
+            note = targets.width_warning(measure, measure.width, figure_id=name)
+            if note:
+                warnings.warn(note, LegibilityWarning, stacklevel=2)
+        return graph_bytes(drawing, fmt, options=options)
+    if options.width is not None and abs(drawing.get_figwidth() - options.width) > 1e-9:
+        measure = targets.measure_figure(drawing)
+        note = targets.width_warning(measure, options.width, figure_id=name)
+        if note:
+            warnings.warn(note, LegibilityWarning, stacklevel=2)
+    return figure_bytes(drawing, fmt, salt=salt, options=options)
 
 
 def file_name(figure_id: str, theme: str, fmt: str) -> str:

@@ -26,9 +26,7 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-import graphviz
-
-from diagram_gen import export, figures, params
+from diagram_gen import export, figures, params, targets
 from diagram_gen.style import THEMES, Theme, theme_context
 
 
@@ -46,6 +44,22 @@ class FigureSpec:
     alt: Callable[[Any], str]
     #: ``steps(data) -> list[Step]`` (diagram_gen.steps); None for a figure without steps.
     steps: Callable[[Any], list] | None = None
+    #: ``parts(data) -> list[str]``: the names of the parts a slide can show one at a time
+    #: (``--part``); None for a figure that is one piece.
+    parts: Callable[[Any], list[str]] | None = None
+
+    def part_names(self, data: Any) -> list[str]:
+        """The figure's parts for this data (none for a figure in one piece)."""
+        return list(self.parts(data)) if self.parts is not None else []
+
+    def check_part(self, data: Any, part: str | None) -> None:
+        """Refuse, in one sentence, a part the figure does not have."""
+        if part is None:
+            return
+        names = self.part_names(data)
+        if part not in names:
+            offer = f"its parts are {', '.join(names)}" if names else "it has no parts"
+            raise ValueError(f"{self.id} has no part {part!r}; {offer}.")
 
     @property
     def defaults(self) -> dict[str, Any]:
@@ -90,12 +104,25 @@ class FigureSpec:
 def _themed(draw: Callable[..., Any], figure_id: str) -> Callable[..., Any]:
     """``draw`` with the theme's matplotlib settings applied while it draws.
 
-    ``step`` (a figure with steps only) draws the figure with that step highlighted.
+    ``step`` (a figure with steps only) draws the figure with that step highlighted;
+    ``target`` (:mod:`diagram_gen.targets`) is where it will be read, for a figure that
+    lays itself out for it, and ``part`` one of its parts. A figure's ``render`` declares
+    only the keywords it uses; ``target`` goes only to one that takes it (the others are
+    laid out once, and :func:`diagram_gen.export.fit` sizes them for the target).
     """
+    accepted = set(inspect.signature(draw).parameters)
 
-    def themed(data: Any, theme: Theme, step: Any = None) -> Any:
+    def themed(
+        data: Any, theme: Theme, step: Any = None, *, target: Any = None, part: Any = None
+    ) -> Any:
+        given = {"step": step, "target": target, "part": part}
+        keywords = {
+            key: value
+            for key, value in given.items()
+            if value is not None and (key != "target" or key in accepted)
+        }
         with theme_context(theme, salt=f"{figure_id}-{theme.name}"):
-            return draw(data, theme) if step is None else draw(data, theme, step=step)
+            return draw(data, theme, **keywords)
 
     return themed
 
@@ -111,6 +138,7 @@ def _spec(module: ModuleType) -> FigureSpec:
         caption=module.caption,
         alt=module.alt_text,
         steps=getattr(module, "steps", None),
+        parts=getattr(module, "parts", None),
     )
 
 
@@ -183,22 +211,20 @@ def render(
     options = options or export.ExportOptions()
     overrides = dict(overrides or {})
     data = spec.data(overrides)
+    spec.check_part(data, options.part)
+    target = targets.slide(options.slide) if options.slide else None
     files: dict[str, bytes] = {}
     for theme_name in themes:
         theme = THEMES[theme_name]
         salt = f"{figure_id}-{theme_name}"
         with theme_context(theme, salt=salt):
-            drawing = spec.draw(data, theme)
-            if isinstance(drawing, graphviz.Digraph):
-                for fmt in options.formats:
-                    name = export.file_name(figure_id, theme_name, fmt)
-                    files[name] = export.graph_bytes(drawing, fmt, options=options)
-                continue
-            if options.width is not None:
-                export.scale_figure(drawing, options.width / drawing.get_figwidth())
+            drawing = spec.draw(data, theme, target=target, part=options.part)
+            fitted = export.fit(drawing, target, figure_id=figure_id, parts=spec.part_names(data))
             for fmt in options.formats:
                 name = export.file_name(figure_id, theme_name, fmt)
-                files[name] = export.figure_bytes(drawing, fmt, salt=salt, options=options)
+                files[name] = export.drawing_bytes(
+                    fitted, fmt, salt=salt, options=options, name=figure_id
+                )
     files[f"{figure_id}.json"] = metadata_json(spec, data, overrides)
     return files
 

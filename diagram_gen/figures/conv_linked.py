@@ -13,12 +13,19 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from matplotlib.axes import Axes
-from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
-from diagram_gen import examples
+from diagram_gen import examples, targets
 from diagram_gen.examples import ConvLayer
-from diagram_gen.figures import _grid, _matrix, _network, conv_matrix, conv_network, conv_sliding
+from diagram_gen.figures import (
+    _grid,
+    _matrix,
+    _network,
+    _panels,
+    conv_matrix,
+    conv_network,
+    conv_sliding,
+)
 from diagram_gen.steps import Step, layer_steps
 from diagram_gen.style import Theme
 
@@ -29,12 +36,6 @@ example = examples.without(examples.conv_example, "in_channels", "out_channels")
 
 #: The figures whose views this one draws (the Makefile rebuilds it when they change).
 VIEWS = (conv_sliding, conv_matrix, conv_network)
-#: Gap between the views, in inches.
-GAP = 0.5
-#: Height of the band that carries a step's text, in inches.
-STEP_BAND = 0.55
-#: Height of the band over each view that names it, in inches.
-HEADING = 0.45
 #: The views' names, in drawing order.
 HEADINGS = ("the sliding window", "the weight matrix: y = C x + b", "the network")
 
@@ -117,64 +118,36 @@ def _draw_network(ax: Axes, data: LinkedData, theme: Theme, step: Step | None) -
         _network.light_step(ax, step.triples, theme)
 
 
-def render(data: LinkedData, theme: Theme, step: Step | None = None) -> Figure:
-    """The three views; with ``step``, its placement lit in each and its text above."""
-    fig = Figure()
-    FigureCanvasAgg(fig)
-    sizes = []
-    axes = []
-    for draw in (_draw_window, _draw_matrix, _draw_network):
-        # Each view is drawn on an axes filling the figure, which it sizes as its own
-        # figure would be; the views are then placed at those sizes.
-        for other in axes:
-            other.set_visible(False)
-        ax = fig.add_axes((0, 0, 1, 1))
-        ax.set_axis_off()
-        ax.set_facecolor(theme.background)
-        draw(ax, data, theme, step)
-        sizes.append(tuple(fig.get_size_inches()))
-        axes.append(ax)
-    (w0, h0), (w1, h1), (w2, h2) = sizes
-    band = STEP_BAND if step is not None else 0.0
-    width = max(w0 + GAP + w1, w2)
-    top_row = max(h0, h1)
-    height = band + HEADING + top_row + GAP + HEADING + h2
-    fig.set_size_inches(width, height)
-    second = band + HEADING + top_row + GAP + HEADING
-    places = (
-        (0.0, band + HEADING, w0, h0),
-        (w0 + GAP, band + HEADING, w1, h1),
-        ((width - w2) / 2, second, w2, h2),
+#: The views as parts (``--part``), in drawing order.
+PARTS = ("window", "matrix", "network")
+
+
+def parts(data: LinkedData) -> list[str]:
+    """Each view is a part: a slide can show one at a time."""
+    return list(PARTS)
+
+
+def render(
+    data: LinkedData,
+    theme: Theme,
+    step: Step | None = None,
+    target: targets.Target | None = None,
+    part: str | None = None,
+) -> Figure:
+    """The three views arranged for ``target``; with ``step``, its placement lit in each
+    and its text above."""
+    draws = (_draw_window, _draw_matrix, _draw_network)
+    panels = [
+        _panels.Panel(key, heading, lambda ax, draw=draw: draw(ax, data, theme, step))
+        for key, heading, draw in zip(PARTS, HEADINGS, draws, strict=True)
+    ]
+    return _panels.compose(
+        panels,
+        theme,
+        target=target,
+        part=part,
+        step_text=step.text if step is not None else None,
     )
-    for ax, (x, y, w, h), heading, key in zip(
-        axes, places, HEADINGS, ("window", "matrix", "network"), strict=True
-    ):
-        ax.set_visible(True)
-        ax.set_position((x / width, 1 - (y + h) / height, w / width, h / height))
-        fig.text(
-            (x + 0.15) / width,
-            1 - (y - HEADING / 2) / height,
-            heading,
-            ha="left",
-            va="center",
-            fontsize=13,
-            fontweight="bold",
-            color=theme.foreground,
-            gid=f"view-title-{key}",
-        )
-    fig.patch.set_facecolor(theme.background)
-    if step is not None:
-        fig.text(
-            0.15 / width,
-            1 - band / 2 / height,
-            step.text,
-            ha="left",
-            va="center",
-            fontsize=12,
-            color=theme.foreground,
-            gid="step-text",
-        )
-    return fig
 
 
 def caption(data: LinkedData) -> str:
