@@ -41,6 +41,8 @@ from pathlib import Path
 from latex2mathml.converter import convert as tex_to_mathml
 from mkdocs.exceptions import PluginError
 
+from diagram_gen import targets
+
 GENERATED = "generated"
 FIGURE_DIR = f"{GENERATED}/figures"
 THEMES = ("light", "dark")
@@ -108,7 +110,9 @@ def on_page_markdown(markdown, page, config, files):
         if macro == "figure":
             counter += 1
             meta = _read_json(docs_dir, f"{FIGURE_DIR}/{argument}.json", name)
-            return figure_markdown(meta, folder, number=counter)
+            light = docs_dir / FIGURE_DIR / f"{argument}-light.svg"
+            measure = targets.measure_svg(light.read_bytes()) if light.is_file() else None
+            return figure_markdown(meta, folder, number=counter, measure=measure)
         if macro == "animation":
             counter += 1
             meta = _read_json(docs_dir, f"{FIGURE_DIR}/{argument}.json", name)
@@ -138,20 +142,53 @@ def on_page_markdown(markdown, page, config, files):
     return MACRO.sub(replace, markdown)
 
 
-def figure_markdown(meta: dict, folder: str, *, number: int | None = None) -> str:
+#: On a phone, a figure is shown at least this wide (CSS px) relative to its smallest text:
+#: the width at which that text is this many CSS px. The goal is 10 (issue 11).
+PHONE_TEXT_PX = 10.5
+#: The phone's column (390 px screen less the page margins), in CSS px.
+PHONE_COLUMN_PX = targets.PHONE.width * targets.CSS_PX_PER_INCH
+
+
+def phone_width_px(measure) -> float:
+    """How wide (CSS px) a figure is shown on a phone so its smallest text reads at
+    :data:`PHONE_TEXT_PX`: wider than the phone's column means it scrolls sideways."""
+    natural = measure.width * targets.CSS_PX_PER_INCH
+    smallest = measure.min_text * targets.CSS_PX_PER_INCH / targets.POINTS_PER_INCH
+    return natural * PHONE_TEXT_PX / smallest
+
+
+def figure_markdown(meta: dict, folder: str, *, number: int | None = None, measure=None) -> str:
     """Markdown images inside an HTML figure (md_in_html), so that MkDocs rewrites and
-    validates their links like any other image on the page."""
+    validates their links like any other image on the page.
+
+    Each image opens full screen and zoomable on a tap or click (glightbox, from the
+    site's own files). With the figure's ``measure`` (:func:`diagram_gen.targets.
+    measure_svg`), a figure too wide for a phone's column at a legible size is shown at
+    that size there, in a frame that scrolls sideways, with a hint that says so.
+    """
     alt = escape_markdown(meta["alt"])
-    # Each image links to its own SVG, so a reader can open a wide figure at full size.
     images = "\n".join(
-        f"  [![{alt}]({folder}/{meta['id']}-{theme}.svg#only-{theme}){{ loading=lazy }}]"
-        f"({folder}/{meta['id']}-{theme}.svg)"
+        f"  ![{alt}]({folder}/{meta['id']}-{theme}.svg#only-{theme}){{ loading=lazy .on-glb }}"
         for theme in THEMES
     )
     label = f"<strong>Figure {number}.</strong> " if number is not None else ""
     caption = html.escape(meta["caption"])
+    hint = ""
+    frame = '<div class="dg-frame" markdown="span">'
+    if measure is not None and phone_width_px(measure) > PHONE_COLUMN_PX:
+        width = round(phone_width_px(measure))
+        frame = (
+            f'<div class="dg-frame dg-wide" style="--dg-phone-width: {width}px" tabindex="0" '
+            f'role="group" aria-label="{html.escape(meta["title"])}: scrolls sideways" '
+            f'markdown="span">'
+        )
+        hint = (
+            '  <p class="dg-scroll-hint" aria-hidden="true">Scroll sideways for the whole '
+            "figure, or tap it to enlarge.</p>\n"
+        )
     return (
-        f'<figure class="diagram" id="figure-{meta["id"]}" markdown="span">\n{images}\n'
+        f'<figure class="diagram" id="figure-{meta["id"]}" markdown>\n{frame}\n{images}\n'
+        f"</div>\n{hint}"
         f"  <figcaption>{label}{caption}</figcaption>\n"
         f"</figure>"
     )
