@@ -321,7 +321,8 @@ def weight_grid(
     """
     if kernel is not None:
         return _matrix.weight_cells(index, kernel, names, theme)
-    fills = np.array(_matrix.weight_palette(theme), dtype=object)[_matrix.weight_categories(index)]
+    palette = _matrix.weight_image_palette(index, theme)
+    fills = np.array(palette, dtype=object)[_matrix.weight_categories(index)]
     texts = np.full(index.shape, "0", dtype=object)
     for (i, j), k in np.ndenumerate(index):
         if k >= 0:
@@ -331,7 +332,7 @@ def weight_grid(
 
 def weight_image(index: np.ndarray, theme: Theme) -> tuple[np.ndarray, tuple[str, ...]]:
     """Categories and palette of :func:`draw_image` for a matrix of shared weights."""
-    return _matrix.weight_categories(index), _matrix.weight_palette(theme)
+    return _matrix.weight_categories(index), _matrix.weight_image_palette(index, theme)
 
 
 def join(values: np.ndarray, limit: int = 12) -> str:
