@@ -161,6 +161,7 @@ def draw_cell_grid(
     edges: np.ndarray | None = None,
     prefix: str = "m",
     fontsize: float | None = None,
+    hatches: np.ndarray | None = None,
 ) -> list[Text]:
     """Labelled unit cells at column ``lefts[j]`` and row ``tops[i]``; returns the texts.
 
@@ -168,7 +169,8 @@ def draw_cell_grid(
     contiguous, so blocks can stand apart. Gids are ``{prefix}-{i}-{j}`` for the text and
     ``{prefix}-{i}-{j}-box`` for the square, with the matrix's own row and column. A
     dashed cell is an untrainable zero (its text in the theme's zero colour); ``edges``
-    gives a solid outline colour per cell (``None`` for none).
+    gives a solid outline colour per cell (``None`` for none); ``hatches`` a shared
+    weight's pattern per cell (:func:`diagram_gen.figures._matrix.weight_hatches`).
     """
     labels = []
     for (i, j), label in np.ndenumerate(texts):
@@ -188,6 +190,7 @@ def draw_cell_grid(
                 dashed=is_zero,
                 edge=edge,
                 text_colour=theme.zero_text if is_zero else None,
+                hatch="" if hatches is None else hatches[i, j],
             )[1]
         )
     return labels

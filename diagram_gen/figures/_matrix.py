@@ -443,22 +443,9 @@ def draw_weight_pattern(
         return artists
     side = max(rows, cols)
     unit = IMAGE_INCHES / side  # inches per cell
-    artists: dict[str, list] = {"cells": [], "key": [], "labels": []}
+    artists: dict[str, list] = {"cells": pattern_cells(ax, index, theme=theme, inches=unit)}
+    artists["key"], artists["labels"] = [], []
     palette = weight_palette(theme, flat.size)
-    for (i, j), k in np.ndenumerate(index):
-        fill = palette[0] if k < 0 else palette[1 + k]
-        square = Rectangle(
-            (j, i),
-            1,
-            1,
-            facecolor=fill,
-            edgecolor=theme.background,
-            linewidth=min(1.0, 0.06 * unit * 72),
-            gid=f"m-{i}-{j}-box",
-            **hatch_style(fill, "" if k < 0 else weight_identity(int(k)).hatch),
-        )
-        ax.add_patch(square)
-        artists["cells"].append(square)
     ax.add_patch(
         Rectangle((0, 0), cols, rows, fill=False, edgecolor=theme.foreground, linewidth=0.8)
     )
@@ -522,6 +509,44 @@ def draw_weight_pattern(
     ax.set_ylim(ylim[1], ylim[0])
     ax.figure.set_size_inches((xlim[1] - xlim[0]) * unit, (ylim[1] - ylim[0]) * unit)
     return artists
+
+
+def pattern_cells(
+    ax: Axes,
+    identity: np.ndarray,
+    *,
+    theme: Theme,
+    inches: float,
+    origin: tuple[float, float] = (0.0, 0.0),
+    scale: float = 1.0,
+    prefix: str = "m",
+) -> list[Rectangle]:
+    """Unlabelled cells, each in the colour and pattern of weight ``identity[i, j]``.
+
+    ``identity`` holds the weight number that decides each cell's look (-1: an
+    untrainable zero, drawn in the theme's zero grey). One cell is ``scale`` grid units
+    and ``inches`` inches wide (for the width of the gaps between cells). Gids are
+    ``{prefix}-{i}-{j}-box``.
+    """
+    left, top = origin
+    gap = min(1.0, 0.06 * inches * 72)
+    cells = []
+    for (i, j), k in np.ndenumerate(identity):
+        look = None if k < 0 else weight_identity(int(k))
+        fill = theme.zero if look is None else look.colour
+        square = Rectangle(
+            (left + j * scale, top + i * scale),
+            scale,
+            scale,
+            facecolor=fill,
+            edgecolor=theme.background,
+            linewidth=gap,
+            gid=f"{prefix}-{i}-{j}-box",
+            **hatch_style(fill, "" if look is None else look.hatch),
+        )
+        ax.add_patch(square)
+        cells.append(square)
+    return cells
 
 
 def _note(ax: Axes, y: float, index: np.ndarray, weights: int, theme: Theme, cols: int):
