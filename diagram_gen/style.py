@@ -57,9 +57,12 @@ class WeightPattern:
     line_words: str  # the line style in words
 
 
-#: Patterns taken in turn, one per round of :data:`WEIGHT_COLOURS`: weights 0 to 3 are
-#: plain, 4 to 7 have diagonal lines, and so on. Each hatch differs in direction or shape,
-#: not only in density, so two patterns never read as one.
+#: Patterns of weights. On areas (cells) one hatch per round of :data:`WEIGHT_COLOURS`:
+#: weights 0 to 3 are plain, 4 to 7 have diagonal lines, and so on. On lines (edges) the
+#: line style changes with every weight (solid, dashed, dotted, dash-dotted, ...), so each
+#: of the first four already differs twice over; with four colours and nine styles the
+#: pair repeats only after 36 weights. Each hatch differs in direction or shape, not only
+#: in density, so two patterns never read as one.
 WEIGHT_PATTERNS = (
     WeightPattern("", "-", "solid", 1, "plain", "solid"),
     WeightPattern("//", "--", "solid", 2, "diagonal lines", "dashed"),
@@ -96,7 +99,8 @@ class WeightIdentity:
 
     index: int
     colour: str  # fill of its cells, colour of its edges
-    pattern: WeightPattern
+    pattern: WeightPattern  # the hatch of its cells
+    stroke: WeightPattern  # the line style of its edges
 
     @property
     def hatch(self) -> str:
@@ -104,7 +108,15 @@ class WeightIdentity:
 
     @property
     def line(self) -> str | tuple[float, tuple[float, ...]]:
-        return self.pattern.line
+        return self.stroke.line
+
+    @property
+    def dot_style(self) -> str:
+        return self.stroke.dot_style
+
+    @property
+    def dot_lines(self) -> int:
+        return self.stroke.dot_lines
 
     @property
     def hatch_colour(self) -> str:
@@ -119,20 +131,25 @@ class WeightIdentity:
     @property
     def line_words(self) -> str:
         """``orange, solid``: an edge's look in words."""
-        return f"{COLOUR_WORDS[self.colour]}, {self.pattern.line_words}"
+        return f"{COLOUR_WORDS[self.colour]}, {self.stroke.line_words}"
 
 
 def weight_identity(index: int) -> WeightIdentity:
     """Colour and pattern of kernel weight number ``index`` (0 for alpha).
 
-    The colour cycles fastest, so weights 0 to 3 are the four plain colours; the pattern
-    changes every four weights. The first :data:`DISTINCT_WEIGHTS` identities differ.
+    The colour cycles fastest, so weights 0 to 3 are the four plain colours; the hatch
+    changes every four weights, the line style with every weight. The first
+    :data:`DISTINCT_WEIGHTS` identities differ, on areas and on lines.
     """
     if index < 0:
         raise ValueError(f"weight numbers start at 0, got {index}.")
-    colours = len(WEIGHT_COLOURS)
-    pattern = WEIGHT_PATTERNS[(index // colours) % len(WEIGHT_PATTERNS)]
-    return WeightIdentity(index, WEIGHT_COLOURS[index % colours], pattern)
+    colours, patterns = len(WEIGHT_COLOURS), len(WEIGHT_PATTERNS)
+    return WeightIdentity(
+        index,
+        WEIGHT_COLOURS[index % colours],
+        WEIGHT_PATTERNS[(index // colours) % patterns],
+        WEIGHT_PATTERNS[index % patterns],
+    )
 
 
 def identities_repeat(weights: int) -> bool:
@@ -166,7 +183,10 @@ ROLE_MEANINGS = {
     "output": "output values (what the layer computes)",
     "kernel": "the kernel and the patch it currently covers",
     "zero": "a connection the convolution does not have, or padding",
-    "weight": "a trainable weight; cells with the same colour and name share one weight",
+    "weight": (
+        "a trainable weight; cells with the same colour and pattern share one weight. Four "
+        "colours and nine patterns give the first 36 weights of a kernel a look each"
+    ),
     "signed": "a weight of its own: blue when positive, orange-red when negative",
 }
 
@@ -178,9 +198,13 @@ ROLE_CUES = {
     "kernel": "a thick outline around the patch it covers",
     "zero": "written 0, with a dashed outline; dashed grey edges in graphs",
     "weight": (
-        "the weight's name (α, β, …) in the cell or on the edge; in the sparse network "
-        "figures also its line style (the dense graph keeps dashes for its zeros and draws "
-        "every weight edge solid, thick and labelled)"
+        "its pattern: weights 1 to 4 plain, 5 to 8 with diagonal lines, then back-diagonal, "
+        "crossed, dotted, … (on edges: its line style, solid, dashed, dotted, … with "
+        "every weight); the four colours differ in lightness, so they part in greyscale "
+        "too. Its name (α, β, …) is in the cell or on the edge where it fits; where it "
+        "does not, the figure says so "
+        "and a key beside it names each look (the dense graph keeps dashes for its zeros: "
+        "its unlabelled weight edges use one, two or three parallel lines instead)"
     ),
     "signed": "the value is written in the cell; negative edges are dashed",
 }

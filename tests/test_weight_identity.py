@@ -74,14 +74,15 @@ def contrast(a: str, b: str) -> float:
 @pytest.mark.parametrize("n", range(1, 28))
 def test_every_weight_of_a_kernel_looks_different(n):
     """Up to 27 weights: no two share colour and hatch (cells) or colour and dashes
-    (lines); and where two share a pattern, their colours differ in greyscale and under
-    simulated protanopia and deuteranopia (colour or pattern always tells them apart)."""
+    (lines); and where two share a hatch or a line style, their colours differ in
+    greyscale and under simulated protanopia and deuteranopia (colour or pattern always
+    tells them apart)."""
     looks = [weight_identity(k) for k in range(n)]
     assert len({(w.colour, w.hatch) for w in looks}) == n
     assert len({(w.colour, str(w.line)) for w in looks}) == n
     assert len({w.words for w in looks}) == n  # the alt text names them apart too
     for a, b in itertools.combinations(looks, 2):
-        if a.hatch != b.hatch:
+        if a.hatch != b.hatch and a.line != b.line:
             continue
         assert abs(lightness(a.colour) - lightness(b.colour)) >= MIN_LIGHTNESS_GAP, (a, b)
         for matrix in (PROTANOPIA, DEUTERANOPIA):

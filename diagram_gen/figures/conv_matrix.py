@@ -176,7 +176,8 @@ def alt_text(data: ConvMatrixData) -> str:
         note = _matrix.omission_note(data.shape, weights)
         if not _matrix.has_patterns(data.shape):
             return text + (
-                f"It is drawn as an image with one pixel per entry, grey for zeros, which "
+                f"It is too large to label cell by cell, so it is drawn as an image with one "
+                f"pixel per entry, grey for zeros, which "
                 f"shows the diagonal bands of the shared weights. {note}"
             )
         looks = ", ".join(
