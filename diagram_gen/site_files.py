@@ -24,8 +24,9 @@ from diagram_gen.style import (
     ROLE_CUES,
     ROLE_MEANINGS,
     VERMILLION,
-    WEIGHT_COLOURS,
+    hatch_colour,
     text_colour_on,
+    weight_identity,
 )
 
 ROLE_NAMES = {
@@ -42,11 +43,21 @@ def _json(data: object) -> bytes:
     return (json.dumps(data, indent=2, ensure_ascii=False, sort_keys=True) + "\n").encode()
 
 
-def _swatch(colour: str, label: str = "") -> str:
-    """A colour box; its label (if any) in black or white, whichever reads on it."""
+def _swatch(colour: str, label: str = "", *, hatched: bool = False) -> str:
+    """A colour box; its label (if any) in black or white, whichever reads on it.
+
+    ``hatched`` draws diagonal lines over it in the figures' hatch colour, as the
+    figures draw the fifth to eighth weights of a kernel.
+    """
     ink = text_colour_on(colour, LIGHT)
+    lines = (
+        f"; background-image: repeating-linear-gradient(-45deg, {hatch_colour(colour)} 0 1px, "
+        f"transparent 1px 5px)"
+        if hatched
+        else ""
+    )
     return (
-        f'<span class="swatch" style="background-color: {colour}; color: {ink}">'
+        f'<span class="swatch" style="background-color: {colour}{lines}; color: {ink}">'
         f"{html.escape(label)}</span>"
     )
 
@@ -59,7 +70,8 @@ def legend_markdown() -> str:
         "kernel": _swatch(LIGHT.kernel),
         "zero": _swatch(LIGHT.zero, "0") + " " + _swatch(DARK.zero, "0"),
         "weight": " ".join(
-            _swatch(colour, name) for colour, name in zip(WEIGHT_COLOURS[:4], "αβγδ", strict=True)
+            _swatch(weight_identity(k).colour, name, hatched=weight_identity(k).hatch != "")
+            for k, name in enumerate("αβγδεζ")
         ),
         "signed": _swatch(BLUE, "+") + " " + _swatch(VERMILLION, "−"),
     }

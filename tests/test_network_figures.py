@@ -438,6 +438,11 @@ def test_weight_sharing_labels_are_the_weights_of_each_layer(theme):
     assert len({number(drawn[f"local-label-{i}-{j}"]) for i, j in expected}) == 18
 
 
+def look_of(line) -> tuple:
+    """Colour, line style and dash pattern: matplotlib calls every custom dash "--"."""
+    return to_hex(line.get_color()), line.get_linestyle(), str(line._unscaled_dash_pattern)
+
+
 @pytest.mark.parametrize("theme", [LIGHT, DARK], ids=lambda t: t.name)
 def test_weight_sharing_colour_and_style_encode_the_weight(theme):
     # Proves that on the right the edges of one kernel weight share colour and line style
@@ -447,12 +452,10 @@ def test_weight_sharing_colour_and_style_encode_the_weight(theme):
     _, fig = render("weight-sharing-1d", theme)
     conv_looks: dict[int, set] = {}
     for (i, j), line in lines(fig, "conv-").items():
-        conv_looks.setdefault(j - i, set()).add((to_hex(line.get_color()), line.get_linestyle()))
+        conv_looks.setdefault(j - i, set()).add(look_of(line))
     assert all(len(look) == 1 for look in conv_looks.values())
     assert len({next(iter(look))[1] for look in conv_looks.values()}) == 3
-    local_looks = [
-        (to_hex(line.get_color()), line.get_linestyle()) for line in lines(fig, "local-").values()
-    ]
+    local_looks = [look_of(line) for line in lines(fig, "local-").values()]
     assert len(set(local_looks)) == 18
     shared = set(local_looks) & {next(iter(look)) for look in conv_looks.values()}
     assert len(shared) <= 18 + 3 - 5 * 4

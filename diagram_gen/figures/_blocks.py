@@ -161,6 +161,7 @@ def draw_cell_grid(
     edges: np.ndarray | None = None,
     prefix: str = "m",
     fontsize: float | None = None,
+    hatches: np.ndarray | None = None,
 ) -> list[Text]:
     """Labelled unit cells at column ``lefts[j]`` and row ``tops[i]``; returns the texts.
 
@@ -168,7 +169,8 @@ def draw_cell_grid(
     contiguous, so blocks can stand apart. Gids are ``{prefix}-{i}-{j}`` for the text and
     ``{prefix}-{i}-{j}-box`` for the square, with the matrix's own row and column. A
     dashed cell is an untrainable zero (its text in the theme's zero colour); ``edges``
-    gives a solid outline colour per cell (``None`` for none).
+    gives a solid outline colour per cell (``None`` for none); ``hatches`` a shared
+    weight's pattern per cell (:func:`diagram_gen.figures._matrix.weight_hatches`).
     """
     labels = []
     for (i, j), label in np.ndenumerate(texts):
@@ -188,6 +190,7 @@ def draw_cell_grid(
                 dashed=is_zero,
                 edge=edge,
                 text_colour=theme.zero_text if is_zero else None,
+                hatch="" if hatches is None else hatches[i, j],
             )[1]
         )
     return labels
@@ -321,7 +324,8 @@ def weight_grid(
     """
     if kernel is not None:
         return _matrix.weight_cells(index, kernel, names, theme)
-    fills = np.array(_matrix.weight_palette(theme), dtype=object)[_matrix.weight_categories(index)]
+    palette = _matrix.weight_image_palette(index, theme)
+    fills = np.array(palette, dtype=object)[_matrix.weight_categories(index)]
     texts = np.full(index.shape, "0", dtype=object)
     for (i, j), k in np.ndenumerate(index):
         if k >= 0:
@@ -331,7 +335,7 @@ def weight_grid(
 
 def weight_image(index: np.ndarray, theme: Theme) -> tuple[np.ndarray, tuple[str, ...]]:
     """Categories and palette of :func:`draw_image` for a matrix of shared weights."""
-    return _matrix.weight_categories(index), _matrix.weight_palette(theme)
+    return _matrix.weight_categories(index), _matrix.weight_image_palette(index, theme)
 
 
 def join(values: np.ndarray, limit: int = 12) -> str:

@@ -413,11 +413,12 @@ def draw_kernel(
             ax,
             col0 + b,
             row0 + a,
-            theme.weight_colour(k),
+            theme.weight_identity(k).colour,
             f"{names[k]}\n{format_number(value)}",
             theme,
             gid=f"{gid}-{a}-{b}",
             fontsize=NAME_FONT,
+            hatch=theme.weight_identity(k).hatch,
         )
         artists["boxes"].append(box)
         artists["texts"].append(text)
@@ -683,11 +684,9 @@ def draw_token(
     colour = theme.zero_text if token.kind == "muted" else theme.foreground
     width = max(token_width(ax, token), width or 0.0)
     if token.is_chip:
-        fill = {
-            "weight": theme.weight_colour(token.weight),
-            "output": theme.output,
-            "bias": theme.background,
-        }[token.kind]
+        fill = {"output": theme.output, "bias": theme.background}.get(token.kind) or (
+            theme.weight_identity(token.weight).colour
+        )
         chip = Rectangle(
             (x, y - CHIP_HEIGHT / 2),
             width,
@@ -696,6 +695,9 @@ def draw_token(
             edgecolor=theme.foreground if token.kind == "bias" else fill,
             linewidth=1.2,
             gid=f"{gid}-chip",
+            **_matrix.hatch_style(
+                fill, theme.weight_identity(token.weight).hatch if token.kind == "weight" else ""
+            ),
         )
         ax.add_patch(chip)
         artists.append(chip)
@@ -709,6 +711,11 @@ def draw_token(
             va="baseline",
             color=colour,
             gid=gid,
+            **(
+                _matrix.text_backing(fill, theme.weight_identity(token.weight).hatch)
+                if token.is_chip and token.kind == "weight"
+                else {}
+            ),
         )
     )
     return artists

@@ -5,8 +5,10 @@ vector lies above the matrix, one value over each column, so a reader can follow
 up to the input value it multiplies; the bias and the output stand to the right of each
 row. Cells carry their numbers as text, so nothing depends on colour alone.
 
-Past :data:`MAX_LABELLED_CELLS` cells the matrix is drawn as an image instead (one pixel
-per entry) and the vectors are left out; the figures say so in their alt text.
+Past :data:`MAX_LABELLED_CELLS` cells the matrix is drawn without its numbers and the
+vectors are left out: a matrix of shared weights as cells in each weight's colour and
+pattern (:func:`draw_weight_pattern`, with a key of the kernel beside it), anything larger
+as an image, one pixel per entry. The figure says so in a note, and in its alt text.
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 
 from diagram_gen.examples import format_number  # noqa: F401 (re-exported)
-from diagram_gen.style import WEIGHT_COLOURS, Theme, text_colour_on
+from diagram_gen.style import Theme, hatch_colour, text_colour_on, weight_identity
 
 #: Larger matrices are drawn as an image: their labels would be too small to read.
 MAX_LABELLED_CELLS = 600
@@ -63,13 +65,29 @@ def value_cells(values: np.ndarray, theme: Theme) -> tuple[np.ndarray, np.ndarra
 
 
 def weight_categories(index: np.ndarray) -> np.ndarray:
-    """0 for an untrainable zero, 1 + (weight number mod palette size) for a weight."""
-    return np.where(index < 0, 0, 1 + index % len(WEIGHT_COLOURS))
+    """0 for an untrainable zero, 1 + the weight number for a weight."""
+    return np.where(index < 0, 0, 1 + index)
 
 
-def weight_palette(theme: Theme) -> tuple[str, ...]:
-    """Colours by :func:`weight_categories`: the zero grey, then one per kernel weight."""
-    return (theme.zero, *WEIGHT_COLOURS)
+def weight_palette(theme: Theme, weights: int) -> tuple[str, ...]:
+    """Colours by :func:`weight_categories`: the zero grey, then the colour of each of
+    the kernel's ``weights`` weights (:meth:`Theme.weight_identity`)."""
+    return (theme.zero, *(theme.weight_identity(k).colour for k in range(weights)))
+
+
+def weight_image_palette(index: np.ndarray, theme: Theme) -> tuple[str, ...]:
+    """:func:`weight_palette` long enough for every weight number in ``index``."""
+    return weight_palette(theme, int(index.max()) + 1 if index.size else 0)
+
+
+def weight_hatches(index: np.ndarray) -> np.ndarray:
+    """The hatch of each cell's weight (:func:`diagram_gen.style.weight_identity`);
+    ``""`` for an untrainable zero."""
+    hatches = np.full(index.shape, "", dtype=object)
+    for position, k in np.ndenumerate(index):
+        if k >= 0:
+            hatches[position] = weight_identity(int(k)).hatch
+    return hatches
 
 
 def weight_cells(
@@ -81,7 +99,7 @@ def weight_cells(
     zero, else the position of the weight in ``kernel.ravel()``.
     """
     flat = np.asarray(kernel).ravel()
-    fills = np.array(weight_palette(theme), dtype=object)[weight_categories(index)]
+    fills = np.array(weight_palette(theme, flat.size), dtype=object)[weight_categories(index)]
     texts = np.full(index.shape, "0", dtype=object)
     for (i, j), k in np.ndenumerate(index):
         if k >= 0:
@@ -98,11 +116,13 @@ def draw_cells(
     origin: tuple[float, float] = (0, 0),
     dashed: np.ndarray | None = None,
     prefix: str = "m",
+    hatches: np.ndarray | None = None,
 ) -> list:
     """A grid of labelled cells with its top-left corner at ``origin``; returns the texts.
 
     A cell labelled ``0`` with a dashed outline is an untrainable zero: its text is drawn
-    in the theme's zero colour so the weights stand out.
+    in the theme's zero colour so the weights stand out. ``hatches`` (from
+    :func:`weight_hatches`) gives each weight's cells its pattern.
     """
     left, top = origin
     labels = []
@@ -120,6 +140,7 @@ def draw_cells(
                 fontsize=11 if "\n" in text else None,
                 dashed=is_zero,
                 text_colour=theme.zero_text if is_zero else None,
+                hatch="" if hatches is None else hatches[i, j],
             )[1]
         )
     return labels
@@ -138,6 +159,7 @@ class MatrixProduct:
     y_names: Sequence[str]
     matrix_name: str = "W"
     dashed: np.ndarray | None = None  # (R, C) bool: cells drawn with a dashed outline
+    hatches: np.ndarray | None = None  # (R, C) hatch of each cell (weight_hatches)
 
 
 def new_figure(theme: Theme) -> tuple[Figure, Axes]:
@@ -170,8 +192,14 @@ def cell(
     text_colour: str | None = None,
     dashed: bool = False,
     edge: str | None = None,
+    hatch: str = "",
 ) -> tuple[Rectangle, object]:
-    """One unit square at (col, row) with centred text; returns (square, text)."""
+    """One unit square at (col, row) with centred text; returns (square, text).
+
+    A ``hatch`` (a shared weight's pattern) is drawn in :func:`~diagram_gen.style.hatch_colour`
+    of the fill, and the text gets a small box of the plain fill, so the lines never cross
+    the letters.
+    """
     square = Rectangle(
         (col, row),
         1,
@@ -181,6 +209,7 @@ def cell(
         linewidth=1.5,
         linestyle="--" if dashed else "-",
         gid=f"{gid}-box",
+        **hatch_style(fill, hatch),
     )
     ax.add_patch(square)
     label = ax.text(
@@ -193,8 +222,21 @@ def cell(
         color=text_colour or text_colour_on(fill, theme),
         fontsize=fontsize,
         linespacing=1.0,
+        **text_backing(fill, hatch),
     )
     return square, label
+
+
+def hatch_style(fill: str, hatch: str) -> dict[str, object]:
+    """Keyword arguments that give a patch of colour ``fill`` a weight's ``hatch``."""
+    return {"hatch": hatch, "hatchcolor": hatch_colour(fill)} if hatch else {}
+
+
+def text_backing(fill: str, hatch: str) -> dict[str, object]:
+    """Keyword arguments of a text on a hatched ``fill``: a box of the plain fill behind it."""
+    if not hatch:
+        return {}
+    return {"bbox": {"boxstyle": "square,pad=0.12", "facecolor": fill, "edgecolor": "none"}}
 
 
 def draw_matrix_product(ax: Axes, data: MatrixProduct, *, theme: Theme) -> dict[str, list]:
@@ -235,7 +277,9 @@ def draw_matrix_product(ax: Axes, data: MatrixProduct, *, theme: Theme) -> dict[
             gid="matrix-symbol",
         )
     )
-    artists["cells"] = draw_cells(ax, data.fills, data.texts, theme=theme, dashed=data.dashed)
+    artists["cells"] = draw_cells(
+        ax, data.fills, data.texts, theme=theme, dashed=data.dashed, hatches=data.hatches
+    )
     # Right of each row: + b_i = y_i.
     col = cols + 0.4
     if data.bias is not None:
@@ -329,6 +373,195 @@ def draw_matrix_image(
         IMAGE_INCHES * (cols + 0.12 * side) / side, IMAGE_INCHES * (rows + 0.12 * side) / side
     )
     return {"image": [image], "labels": [top, left]}
+
+
+#: Matrices of shared weights up to this many rows and columns are drawn cell by cell in
+#: their weights' colours and patterns when too large for names; larger ones as an image.
+MAX_PATTERN_SIDE = 64
+#: Side of one swatch of the key beside an unlabelled matrix, in inches.
+KEY_INCHES = 0.5
+
+
+def has_patterns(shape: tuple[int, int]) -> bool:
+    """Whether an unlabelled matrix of shared weights is drawn as patterned cells."""
+    return max(shape) <= MAX_PATTERN_SIDE
+
+
+def omission_note(shape: tuple[int, int], weights: int) -> str:
+    """What an unlabelled matrix of shared weights leaves out, and why, in two sentences.
+
+    The same words go into the figure and its alt text, so neither drops them silently.
+    """
+    rows, cols = shape
+    text = (
+        f"No numbers or names in the cells: {rows * cols:,} cells are too many to label "
+        f"at a readable size."
+    )
+    if not has_patterns(shape):
+        return text + (
+            " The cells are too small for patterns too: each weight is shown by its "
+            "colour alone, and colours repeat every four weights."
+        )
+    if weights > 1:
+        text += " Each weight has its own colour and pattern, named in the key."
+    return text
+
+
+def draw_weight_pattern(
+    ax: Axes,
+    index: np.ndarray,
+    kernel: np.ndarray,
+    names: Sequence[str],
+    *,
+    theme: Theme,
+    row_label: str,
+    col_label: str,
+) -> dict[str, list]:
+    """Draw a matrix of shared weights too large to label, with a key of its weights.
+
+    Up to :data:`MAX_PATTERN_SIDE` a side, every cell is a square (gid ``m-i-j-box``) in
+    its weight's colour and pattern, zeros grey; the key beside it draws each weight's
+    swatch (``key-k-box``) over its name and value, laid out like the kernel's last axis.
+    Larger matrices are an image in the weights' colours. Below the matrix a note
+    (``omission-note``) says what is left out and why.
+    """
+    rows, cols = index.shape
+    flat = np.asarray(kernel).ravel()
+    if not has_patterns(index.shape):
+        artists = draw_matrix_image(
+            ax,
+            category_image(weight_categories(index), weight_palette(theme, flat.size)),
+            theme=theme,
+            row_label=row_label,
+            col_label=col_label,
+        )
+        side = max(rows, cols)
+        artists["labels"].append(_note(ax, rows + 0.03 * side, index, flat.size, theme, cols))
+        ax.set_ylim(rows + 0.16 * side, -0.1 * side)
+        width, height = ax.figure.get_size_inches()
+        ax.figure.set_size_inches(width, height + 0.14 * IMAGE_INCHES)
+        return artists
+    side = max(rows, cols)
+    unit = IMAGE_INCHES / side  # inches per cell
+    artists: dict[str, list] = {"cells": pattern_cells(ax, index, theme=theme, inches=unit)}
+    artists["key"], artists["labels"] = [], []
+    palette = weight_palette(theme, flat.size)
+    ax.add_patch(
+        Rectangle((0, 0), cols, rows, fill=False, edgecolor=theme.foreground, linewidth=0.8)
+    )
+    per_inch = 1 / unit
+    artists["labels"] += [
+        ax.text(cols / 2, -0.12 * per_inch, col_label, ha="center", va="bottom", gid="col-label"),
+        ax.text(
+            -0.12 * per_inch,
+            rows / 2,
+            row_label,
+            ha="right",
+            va="center",
+            rotation=90,
+            gid="row-label",
+        ),
+    ]
+    # The key: the kernel's weights as swatches, one row per run of its last axis.
+    per_row = np.asarray(kernel).shape[-1] if np.ndim(kernel) else 1
+    key_left = cols + 0.45 * per_inch
+    swatch = KEY_INCHES * per_inch
+    pitch = 1.9 * swatch
+    key_top = 0.35 * per_inch
+    artists["labels"].append(
+        ax.text(key_left, key_top - 0.12 * per_inch, "Key", ha="left", va="bottom", gid="key-title")
+    )
+    for k, value in enumerate(flat):
+        r, c = divmod(k, per_row)
+        x, y = key_left + c * 1.5 * swatch, key_top + r * pitch
+        fill = palette[1 + k]
+        box = Rectangle(
+            (x, y),
+            swatch,
+            swatch,
+            facecolor=fill,
+            edgecolor=theme.foreground,
+            linewidth=0.6,
+            gid=f"key-{k}-box",
+            **hatch_style(fill, weight_identity(k).hatch),
+        )
+        ax.add_patch(box)
+        artists["key"].append(box)
+        artists["labels"].append(
+            ax.text(
+                x + swatch / 2,
+                y + swatch + 0.05 * per_inch,
+                f"{names[k]} = {format_number(value)}",
+                ha="center",
+                va="top",
+                fontsize=11,
+                color=theme.foreground,
+                gid=f"key-{k}",
+            )
+        )
+    key_rows = -(-flat.size // per_row)
+    key_right = key_left + (min(per_row, flat.size) - 1) * 1.5 * swatch + swatch + 0.6 * per_inch
+    bottom = max(rows, key_top + key_rows * pitch)
+    artists["labels"].append(_note(ax, bottom + 0.15 * per_inch, index, flat.size, theme, cols))
+    xlim = (-0.45 * per_inch, max(key_right, cols + 0.2 * per_inch))
+    ylim = (-0.5 * per_inch, bottom + 0.75 * per_inch)
+    ax.set_xlim(*xlim)
+    ax.set_ylim(ylim[1], ylim[0])
+    ax.figure.set_size_inches((xlim[1] - xlim[0]) * unit, (ylim[1] - ylim[0]) * unit)
+    return artists
+
+
+def pattern_cells(
+    ax: Axes,
+    identity: np.ndarray,
+    *,
+    theme: Theme,
+    inches: float,
+    origin: tuple[float, float] = (0.0, 0.0),
+    scale: float = 1.0,
+    prefix: str = "m",
+) -> list[Rectangle]:
+    """Unlabelled cells, each in the colour and pattern of weight ``identity[i, j]``.
+
+    ``identity`` holds the weight number that decides each cell's look (-1: an
+    untrainable zero, drawn in the theme's zero grey). One cell is ``scale`` grid units
+    and ``inches`` inches wide (for the width of the gaps between cells). Gids are
+    ``{prefix}-{i}-{j}-box``.
+    """
+    left, top = origin
+    gap = min(1.0, 0.06 * inches * 72)
+    cells = []
+    for (i, j), k in np.ndenumerate(identity):
+        look = None if k < 0 else weight_identity(int(k))
+        fill = theme.zero if look is None else look.colour
+        square = Rectangle(
+            (left + j * scale, top + i * scale),
+            scale,
+            scale,
+            facecolor=fill,
+            edgecolor=theme.background,
+            linewidth=gap,
+            gid=f"{prefix}-{i}-{j}-box",
+            **hatch_style(fill, "" if look is None else look.hatch),
+        )
+        ax.add_patch(square)
+        cells.append(square)
+    return cells
+
+
+def _note(ax: Axes, y: float, index: np.ndarray, weights: int, theme: Theme, cols: int):
+    """The omission note under a matrix (gid ``omission-note``), wrapped to two lines."""
+    first, _, rest = omission_note(index.shape, weights).partition(": ")
+    return ax.text(
+        0,
+        y,
+        f"{first}: {rest}".replace(" readable size. ", " readable size.\n", 1),
+        ha="left",
+        va="top",
+        fontsize=11,
+        color=theme.muted,
+        gid="omission-note",
+    )
 
 
 # ----------------------------------------------------------------------------------------

@@ -37,23 +37,7 @@ from diagram_gen import layers, style
 from diagram_gen.examples import ConvLayer, format_number, subscript
 from diagram_gen.figures import _layout
 from diagram_gen.figures._layout import text_size
-from diagram_gen.style import WEIGHT_COLOURS, Theme, text_colour_on
-
-#: Line style of kernel weight number k: ``LINE_STYLES[k % 4]``. With the colour
-#: (``theme.weight_colour(k)``) it makes a weight recognisable without colour vision.
-LINE_STYLES = ("-", "--", ":", "-.")
-#: Words for the line styles, for legends and alt text.
-LINE_STYLE_WORDS = {"-": "solid", "--": "dashed", ":": "dotted", "-.": "dash-dotted"}
-#: Words for the weight colours, for alt text (Okabe and Ito's names).
-COLOUR_WORDS = {
-    style.ORANGE: "orange",
-    style.SKY_BLUE: "sky blue",
-    style.REDDISH_PURPLE: "reddish purple",
-    style.YELLOW: "yellow",
-    style.VERMILLION: "vermillion",
-    style.BLUISH_GREEN: "bluish green",
-    style.BLUE: "blue",
-}
+from diagram_gen.style import Theme, text_colour_on
 
 NODE_FONT = 13.0
 NAME_FONT = 12.0
@@ -102,15 +86,16 @@ def edges_labelled(labelled_edges: int, *counts: int) -> bool:
     return nodes_labelled(*counts) and labelled_edges <= MAX_EDGE_LABELS
 
 
-def weight_style(k: int, theme: Theme) -> tuple[str, str]:
-    """Colour and line style of weight number ``k``: equal weights are drawn alike."""
-    return theme.weight_colour(k), LINE_STYLES[k % len(LINE_STYLES)]
+def weight_style(k: int, theme: Theme) -> tuple[str, str | tuple]:
+    """Colour and line style of weight number ``k`` (:meth:`Theme.weight_identity`):
+    equal weights are drawn alike, and the first 36 weights each differently."""
+    look = theme.weight_identity(k)
+    return look.colour, look.line
 
 
 def weight_style_words(k: int) -> str:
-    """``orange, solid`` for weight 0: how weight ``k`` looks, for alt text."""
-    colour = WEIGHT_COLOURS[k % len(WEIGHT_COLOURS)]
-    return f"{COLOUR_WORDS[colour]}, {LINE_STYLE_WORDS[LINE_STYLES[k % len(LINE_STYLES)]]}"
+    """``orange, solid`` for weight 0: how weight ``k``'s edges look, for alt text."""
+    return style.weight_identity(k).line_words
 
 
 def position_names(symbol: str, shape: Sequence[int]) -> list[str]:

@@ -225,6 +225,7 @@ def draw_dimensions(ax, data: DimensionMatrices, *, theme: Theme) -> dict[str, l
                 ax, fills, texts, theme=theme, lefts=[left + j for j in range(cols)],
                 tops=[top + i for i in range(rows)], dashed=panel.index < 0, prefix=prefix,
                 fontsize=_blocks.HEADER_FONT if single else _blocks.NAME_FONT,
+                hatches=_matrix.weight_hatches(panel.index),
             )  # fmt: skip
         else:
             categories, palette = _blocks.weight_image(panel.index, theme)

@@ -99,7 +99,8 @@ def legend_text(data: ConvDenseGraphData) -> str:
     )
     # The leading line break keeps the text clear of the output nodes.
     return (
-        f"\n{data.weight_count} solid weight edges ({listing}); {bias}\n"
+        f"\n{data.weight_count} {'solid' if data.edges_labelled else 'patterned'} weight "
+        f"edges ({listing}); {bias}\n"
         f"{data.zero_count} grey dashed edges: untrainable zeros, connections the "
         f"convolution does not have"
     )
@@ -217,12 +218,22 @@ def draw_conv_dense_graph(
             )
     for (i, j), k in np.ndenumerate(data.index):
         if k >= 0:
+            look = theme.weight_identity(int(k))
+            colour = lit.colour(look.colour, i, j)
+            extra = {}
+            if not data.edges_labelled:
+                # No names on the edges: the stroke carries the second half of the
+                # weight's identity (one, two or three parallel lines; solid, dotted or
+                # tapered), so colour is never alone.
+                colour = ":".join([colour] + [theme.background, colour] * (look.dot_lines - 1))
+                extra["style"] = look.dot_style
             graph.edge(
                 f"x{j}",
                 f"y{i}",
                 id=f"edge-{i}-{j}",
-                color=lit.colour(theme.weight_colour(int(k)), i, j),
+                color=colour,
                 penwidth=lit.pen(WEIGHT_PEN, i, j),
+                **extra,
             )
     colours = {
         (i, j): theme.weight_colour(int(k)) for (i, j), k in np.ndenumerate(data.index) if k >= 0
@@ -283,7 +294,10 @@ def alt_text(data: ConvDenseGraphData) -> str:
     if data.edges_labelled:
         text += "Each weight edge is labelled on the edge with its weight's name. "
     else:
-        text += "There are too many edges to label; colour alone names their weight here. "
+        text += (
+            "There are too many edges to label; each weight's colour and stroke (one, two "
+            "or three parallel lines, solid, dotted or tapered) name it instead. "
+        )
     if not data.nodes_labelled:
         return text + "The nodes are too many to hold their values and are drawn as dots."
     return text + (

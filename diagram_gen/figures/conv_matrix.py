@@ -16,7 +16,7 @@ from diagram_gen import examples, layers
 from diagram_gen.examples import ConvLayer, subscript
 from diagram_gen.figures import _matrix
 from diagram_gen.steps import Step, layer_steps
-from diagram_gen.style import Theme
+from diagram_gen.style import Theme, weight_identity
 
 FIGURE_ID = "conv-matrix"
 TITLE = "A convolution as a weight matrix"
@@ -77,11 +77,11 @@ def draw_conv_matrix(ax, data: ConvMatrixData, *, theme: Theme) -> dict[str, lis
     """Draw C with named shared weights and grey zeros, x above it, b and y beside it."""
     if not _matrix.is_labelled(data.shape):
         rows, cols = data.shape
-        return _matrix.draw_matrix_image(
+        return _matrix.draw_weight_pattern(
             ax,
-            _matrix.category_image(
-                _matrix.weight_categories(data.index), _matrix.weight_palette(theme)
-            ),
+            data.index,
+            data.example.kernel,
+            data.example.weight_names,
             theme=theme,
             row_label=f"{rows} outputs (one row per kernel placement)",
             col_label=f"{cols} inputs (flattened image)",
@@ -101,6 +101,7 @@ def draw_conv_matrix(ax, data: ConvMatrixData, *, theme: Theme) -> dict[str, lis
         y_names=[_position_name("y", idx, out_shape) for idx in np.ndindex(*out_shape)],
         matrix_name="C",
         dashed=data.index < 0,
+        hatches=_matrix.weight_hatches(data.index),
     )
     return _matrix.draw_matrix_product(ax, product, theme=theme)
 
@@ -119,6 +120,11 @@ def _position_name(symbol: str, index: tuple[int, ...], shape: tuple[int, ...]) 
     return text
 
 
+def theme_words(k: int) -> str:
+    """``(orange)``, ``(mauve with diagonal lines)``: weight ``k``'s look in the alt text."""
+    return f"({weight_identity(k).words})"
+
+
 def _join(values) -> str:
     return ", ".join(_matrix.format_number(v) for v in values)
 
@@ -130,8 +136,16 @@ def caption(data: ConvMatrixData) -> str:
     return (
         f"The convolution of a {_size(example.image.shape)} input with a {kh}x{kw} kernel "
         f"as a {rows} by {cols} weight matrix: each row is one placement of the kernel. "
-        f"Grey zeros are untrainable; cells with the same colour and name are one shared "
-        f"weight."
+        + (
+            "Grey zeros are untrainable; cells with the same colour, pattern and name are "
+            "one shared weight."
+            if _matrix.is_labelled(data.shape)
+            else "Grey cells are untrainable zeros; cells with the same colour and pattern "
+            "are one shared weight, named in the key (too many cells to label each one)."
+            if _matrix.has_patterns(data.shape)
+            else "Grey pixels are untrainable zeros; the coloured bands are the shared "
+            "weights (too many cells to label or pattern)."
+        )
     )
 
 
@@ -159,10 +173,22 @@ def alt_text(data: ConvMatrixData) -> str:
         f"weights. "
     )
     if not _matrix.is_labelled(data.shape):
+        note = _matrix.omission_note(data.shape, weights)
+        if not _matrix.has_patterns(data.shape):
+            return text + (
+                f"It is too large to label cell by cell, so it is drawn as an image with one "
+                f"pixel per entry, grey for zeros, which "
+                f"shows the diagonal bands of the shared weights. {note}"
+            )
+        looks = ", ".join(
+            f"{name} = {_matrix.format_number(value)} {theme_words(k)}"
+            for k, (name, value) in enumerate(
+                zip(example.weight_names, example.kernel.ravel(), strict=True)
+            )
+        )
         return text + (
-            "It is too large to label cell by cell, so it is drawn as an image with one "
-            "pixel per entry: grey for zeros and one colour per kernel weight, which shows "
-            "the diagonal bands of the shared weights."
+            f"It is drawn cell by cell, grey for zeros, which shows the diagonal bands of "
+            f"the shared weights. {note} The key beside the matrix: {looks}."
         )
     named = ", ".join(
         f"{name} = {_matrix.format_number(value)}"
@@ -170,7 +196,7 @@ def alt_text(data: ConvMatrixData) -> str:
     )
     return text + (
         f"Each row holds the kernel weights {named}, shifted to the columns of one patch, "
-        f"each weight with its own colour and name. Above the columns is the flattened "
+        f"each weight with its own colour, pattern and name. Above the columns is the flattened "
         f"input x = ({_join(data.x)}); each row plus {_bias_words(example.bias)} "
         f"gives one output, y = ({_join(data.y)})."
     )

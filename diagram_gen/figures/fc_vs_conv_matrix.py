@@ -90,12 +90,14 @@ def draw_comparison(ax, data: Comparison, *, theme: Theme) -> dict[str, list]:
         artists["conv"] = _matrix.draw_cells(
             ax, conv_fills, conv_texts, theme=theme, origin=(right, 0),
             dashed=data.conv_index < 0, prefix="conv",
+            hatches=_matrix.weight_hatches(data.conv_index),
         )  # fmt: skip
         title_gap = 0.45
     else:
         dense_pixels = _matrix.value_colours(data.dense.weights, theme)
         conv_pixels = _matrix.category_image(
-            _matrix.weight_categories(data.conv_index), _matrix.weight_palette(theme)
+            _matrix.weight_categories(data.conv_index),
+            _matrix.weight_image_palette(data.conv_index, theme),
         )
         artists["dense"] = [ax.imshow(dense_pixels, extent=(0, cols, rows, 0), gid="fc-image")]
         artists["conv"] = [

@@ -16,7 +16,7 @@ from matplotlib.figure import Figure
 
 from diagram_gen import layers
 from diagram_gen.figures import _blocks, _matrix
-from diagram_gen.style import WEIGHT_COLOURS, Theme
+from diagram_gen.style import DISTINCT_WEIGHTS, Theme, identities_repeat, weight_identity
 
 FIGURE_ID = "grouped-conv"
 TITLE = "Grouped and depthwise convolutions: block-diagonal weight matrices"
@@ -190,16 +190,25 @@ def draw_grouped(ax, data: GroupedMatrices, *, theme: Theme) -> dict[str, list]:
                                 "labels": [], "cells": []}  # fmt: skip
     for p, panel in enumerate(data.panels):
         left = p * step + (slot - cols) / 2
+        taps = kernel_positions(panel.index, layer.kernel)
         if labelled:
             names = _names(layer, panel.groups)
             fills, texts = _blocks.weight_grid(panel.index, None, names, theme)
+            fills = np.array(_matrix.weight_palette(theme, layer.kernel**2), dtype=object)[
+                _matrix.weight_categories(taps)
+            ]
             artists["cells"] += _blocks.draw_cell_grid(
                 ax, fills, texts, theme=theme, lefts=[left + j for j in range(cols)],
                 tops=list(range(rows)), dashed=panel.index < 0, prefix=f"p{p}",
-                fontsize=_blocks.NAME_FONT,
+                fontsize=_blocks.NAME_FONT, hatches=_matrix.weight_hatches(taps),
             )  # fmt: skip
+        elif _matrix.has_patterns((rows, cols)):
+            artists["cells"] += _matrix.pattern_cells(
+                ax, taps, theme=theme, inches=inches, origin=(left, 0), prefix=f"p{p}"
+            )
         else:
-            categories, palette = _blocks.weight_image(panel.index, theme)
+            categories = _matrix.weight_categories(taps)
+            palette = _matrix.weight_palette(theme, layer.kernel**2)
             artists[f"image-{p}"] = _blocks.draw_image(
                 ax, categories, palette, theme=theme, origin=(left, 0), gid=f"p{p}-image"
             )
@@ -258,13 +267,42 @@ def draw_grouped(ax, data: GroupedMatrices, *, theme: Theme) -> dict[str, list]:
     return artists
 
 
+def kernel_positions(index: np.ndarray, kernel: int) -> np.ndarray:
+    """The kernel position (row-major, 0 to k²-1) of each entry's weight; -1 for a zero.
+
+    A weight of a grouped convolution is its channel pair (the block it lies in) and its
+    kernel position: cells are drawn in that position's colour and pattern
+    (:func:`diagram_gen.style.weight_identity`), so within a block every weight looks
+    different and the same position looks alike in every block.
+    """
+    return np.where(index < 0, -1, index % (kernel * kernel))
+
+
+def identity_words(data: GroupedMatrices) -> str:
+    """How the figure tells the weights apart, and what it leaves out, in words."""
+    taps = data.layer.kernel**2
+    text = (
+        f"Colour and pattern: the weight's position in the {data.layer.kernel}x"
+        f"{data.layer.kernel} kernel ({taps} looks"
+        + (", which repeat past " + str(DISTINCT_WEIGHTS) if identities_repeat(taps) else "")
+        + "); its block: the channels it links."
+    )
+    if data.labelled:
+        return text
+    if not _matrix.has_patterns(data.shape):
+        return (
+            f"No names: {data.shape[0] * data.shape[1] * len(data.panels):,} cells are too "
+            "many to label. Colour: the weight's kernel position (too small for patterns)."
+        )
+    return (
+        f"No names: {data.shape[0] * data.shape[1] * len(data.panels):,} cells are too many "
+        f"to label. {text}"
+    )
+
+
 def _legend(data: GroupedMatrices) -> str:
     layer = data.layer
-    colours = (
-        ""
-        if data.labelled
-        else f"\nColours: the kernel weights, {len(WEIGHT_COLOURS)} colours in turn (they repeat)."
-    )
+    colours = "\n" + identity_words(data).replace(". ", ".\n")
     return (
         f"Block rows: output channels 1 to {layer.out_channels}, top to bottom;\nblock "
         f"columns: input channels 1 to {layer.in_channels}, left to right.\nThick outlines: "
@@ -331,7 +369,10 @@ def alt_text(data: GroupedMatrices) -> str:
     if layer.in_channels > 1:
         text += "One group per input channel is a depthwise convolution. "
     if data.labelled:
-        return text + "Every weight cell is labelled with its name w(out, in, position)."
+        return text + (
+            "Every weight cell is labelled with its name w(out, in, position). "
+            + identity_words(data)
+        )
     cut = data.panels[0].cut_off
     if cut:
         text += (
@@ -345,9 +386,12 @@ def alt_text(data: GroupedMatrices) -> str:
                 "as a map has pixels)"
             )
         text += ". "
+    looks = "; ".join(
+        f"position ({a + 1}, {b + 1}) {weight_identity(a * layer.kernel + b).words}"
+        for a in range(layer.kernel)
+        for b in range(layer.kernel)
+    )
     return text + (
-        "The matrices are too large to label, drawn as images: one pixel per entry, grey "
-        f"for zeros, and each kernel weight in one of {len(WEIGHT_COLOURS)} colours taken "
-        "in turn, so a colour repeats for many different weights; the colours show the "
-        "diagonal pattern, not which weight is which."
+        "The matrices are too large to label; they are drawn cell by cell, grey for "
+        f"zeros. {identity_words(data)} Kernel positions: {looks}."
     )

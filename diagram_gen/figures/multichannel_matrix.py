@@ -122,8 +122,9 @@ def _draw_labelled(ax, data: BlockMatrix, *, theme: Theme) -> dict[str, list]:
 
     fills, texts = _matrix.weight_cells(data.index, example.kernel, example.weight_names, theme)
     artists["cells"] = _blocks.draw_cell_grid(
-        ax, fills, texts, theme=theme, lefts=lefts, tops=tops, dashed=data.index < 0
-    )
+        ax, fills, texts, theme=theme, lefts=lefts, tops=tops, dashed=data.index < 0,
+        hatches=_matrix.weight_hatches(data.index),
+    )  # fmt: skip
     # The input above its columns, with a header per channel.
     spatial = example.image.shape[1:]
     artists["x"] = _blocks.draw_vector(

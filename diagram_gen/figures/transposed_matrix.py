@@ -157,11 +157,12 @@ def draw_transposed(ax, data: TransposeData, *, theme: Theme) -> dict[str, list]
     example = data.example
     fills, texts = _matrix.weight_cells(data.index, example.kernel, example.weight_names, theme)
     dashed = data.index < 0
+    hatches = _matrix.weight_hatches(data.index)
     artists: dict[str, list] = {}
     # C, with the input's names over its columns and the output's beside its rows.
     artists["c"] = _blocks.draw_cell_grid(
         ax, fills, texts, theme=theme, lefts=list(range(cols)), tops=list(range(rows)),
-        dashed=dashed, prefix="c",
+        dashed=dashed, prefix="c", hatches=hatches,
     )  # fmt: skip
     x_names = _blocks.position_names("x", example.image.shape)
     y_names = _blocks.position_names("y", example.output().shape)
@@ -175,7 +176,7 @@ def draw_transposed(ax, data: TransposeData, *, theme: Theme) -> dict[str, list]
     left = _right_of_texts(data, cols, _matrix.CELL_INCHES) + GAP
     artists["ct"] = _blocks.draw_cell_grid(
         ax, fills.T, texts.T, theme=theme, lefts=[left + j for j in range(rows)],
-        tops=list(range(cols)), dashed=dashed.T, prefix="ct",
+        tops=list(range(cols)), dashed=dashed.T, prefix="ct", hatches=hatches.T,
     )  # fmt: skip
     artists["y"] = _blocks.draw_vector(
         ax, data.y, theme=theme, fill=theme.input, positions=[left + j for j in range(rows)],
