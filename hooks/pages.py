@@ -29,6 +29,7 @@ figures``, so that editing a figure module re-renders that figure before the rel
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import html
 import json
@@ -100,6 +101,7 @@ def _read_json(docs_dir: Path, relative: str, page_name: str) -> object:
 
 def on_page_markdown(markdown, page, config, files):
     docs_dir = Path(config["docs_dir"])
+    _FIGURE_FILES[0] = docs_dir / FIGURE_DIR
     name = page.file.src_uri
     folder = posixpath.relpath(FIGURE_DIR, posixpath.dirname(name) or ".")
     counter = 0
@@ -110,9 +112,7 @@ def on_page_markdown(markdown, page, config, files):
         if macro == "figure":
             counter += 1
             meta = _read_json(docs_dir, f"{FIGURE_DIR}/{argument}.json", name)
-            light = docs_dir / FIGURE_DIR / f"{argument}-light.svg"
-            measure = targets.measure_svg(light.read_bytes()) if light.is_file() else None
-            return figure_markdown(meta, folder, number=counter, measure=measure)
+            return figure_markdown(meta, folder, number=counter)
         if macro == "animation":
             counter += 1
             meta = _read_json(docs_dir, f"{FIGURE_DIR}/{argument}.json", name)
@@ -149,6 +149,24 @@ PHONE_TEXT_PX = 10.5
 PHONE_COLUMN_PX = targets.PHONE.width * targets.CSS_PX_PER_INCH
 
 
+#: Where the built figures are (set per page build), to measure them for the phone.
+_FIGURE_FILES: list[Path] = [Path("docs") / FIGURE_DIR]
+
+
+def figure_measure(figure_id: str):
+    """The light SVG's size and smallest text (:func:`diagram_gen.targets.measure_svg`),
+    or None when it has not been built."""
+    path = _FIGURE_FILES[0] / f"{figure_id}-light.svg"
+    if not path.is_file():
+        return None
+    return _measure(path, path.stat().st_mtime_ns)
+
+
+@functools.lru_cache(maxsize=256)
+def _measure(path: Path, mtime: int):
+    return targets.measure_svg(path.read_bytes())
+
+
 def phone_width_px(measure) -> float:
     """How wide (CSS px) a figure is shown on a phone so its smallest text reads at
     :data:`PHONE_TEXT_PX`: wider than the phone's column means it scrolls sideways."""
@@ -157,14 +175,35 @@ def phone_width_px(measure) -> float:
     return natural * PHONE_TEXT_PX / smallest
 
 
-def figure_markdown(meta: dict, folder: str, *, number: int | None = None, measure=None) -> str:
+def phone_frame(meta: dict, *, markdown: bool) -> tuple[str, str]:
+    """The frame around a figure's images and the hint under it (empty for a figure that
+    reads in a phone's column as it is): a wide figure keeps, on a phone, the width at
+    which its smallest text is legible and scrolls sideways in the frame."""
+    span = ' markdown="span"' if markdown else ""
+    measure = figure_measure(meta["id"])
+    if measure is None or phone_width_px(measure) <= PHONE_COLUMN_PX:
+        return f'<div class="dg-frame"{span}>', ""
+    width = round(phone_width_px(measure))
+    label = html.escape(f"{meta['title']}: scrolls sideways", quote=True)
+    frame = (
+        f'<div class="dg-frame dg-wide" style="--dg-phone-width: {width}px" tabindex="0" '
+        f'role="group" aria-label="{label}"{span}>'
+    )
+    hint = (
+        '<p class="dg-scroll-hint" aria-hidden="true">Scroll sideways for the whole figure'
+        + (", or tap it to enlarge" if markdown else "")
+        + ".</p>\n"
+    )
+    return frame, hint
+
+
+def figure_markdown(meta: dict, folder: str, *, number: int | None = None) -> str:
     """Markdown images inside an HTML figure (md_in_html), so that MkDocs rewrites and
     validates their links like any other image on the page.
 
     Each image opens full screen and zoomable on a tap or click (glightbox, from the
-    site's own files). With the figure's ``measure`` (:func:`diagram_gen.targets.
-    measure_svg`), a figure too wide for a phone's column at a legible size is shown at
-    that size there, in a frame that scrolls sideways, with a hint that says so.
+    site's own files); on a phone, a wide figure scrolls sideways at a legible size
+    (:func:`phone_frame`).
     """
     alt = escape_markdown(meta["alt"])
     images = "\n".join(
@@ -173,19 +212,7 @@ def figure_markdown(meta: dict, folder: str, *, number: int | None = None, measu
     )
     label = f"<strong>Figure {number}.</strong> " if number is not None else ""
     caption = html.escape(meta["caption"])
-    hint = ""
-    frame = '<div class="dg-frame" markdown="span">'
-    if measure is not None and phone_width_px(measure) > PHONE_COLUMN_PX:
-        width = round(phone_width_px(measure))
-        frame = (
-            f'<div class="dg-frame dg-wide" style="--dg-phone-width: {width}px" tabindex="0" '
-            f'role="group" aria-label="{html.escape(meta["title"])}: scrolls sideways" '
-            f'markdown="span">'
-        )
-        hint = (
-            '  <p class="dg-scroll-hint" aria-hidden="true">Scroll sideways for the whole '
-            "figure, or tap it to enlarge.</p>\n"
-        )
+    frame, hint = phone_frame(meta, markdown=True)
     return (
         f'<figure class="diagram" id="figure-{meta["id"]}" markdown>\n{frame}\n{images}\n'
         f"</div>\n{hint}"
@@ -257,9 +284,10 @@ def animation_html(meta: dict, motion: dict, folder: str, *, number: int | None 
         f'<a href="{folder}/{figure_id}-{theme}-steps.pdf" download>step PDF ({theme})</a>'
         for theme in THEMES
     )
+    frame, hint = phone_frame(meta, markdown=False)
     return (
         f'<figure class="diagram dg-animation" id="animation-{figure_id}">\n'
-        f"{''.join(pictures)}\n"
+        f"{frame}{''.join(pictures)}</div>\n{hint}"
         f'<div class="dg-animation-controls">'
         f'<button type="button" class="dg-pause md-button" aria-pressed="false" hidden>'
         f"Pause animation</button> "
