@@ -146,8 +146,21 @@ def render_animation(
     for theme_name in themes:
         theme = THEMES[theme_name]
         names = file_names(figure_id, theme_name)
-        frames, pages = _render_steps(spec, data, steps, theme, formats, transparent, target, part)
-        if "gif" in formats or "apng" in formats:
+        title = f"{spec.title} ({theme_name})"
+        want_frames = "gif" in formats or "apng" in formats
+        if target is None and part is None and hasattr(spec.module, "step_layers"):
+            frames = blitted_frames(spec, data, steps, theme) if want_frames else []
+            document = (
+                layered_pdf(spec, data, steps, theme, transparent, title=title)
+                if "pdf" in formats
+                else b""
+            )
+        else:
+            frames, pages = _render_steps(
+                spec, data, steps, theme, formats, transparent, target, part
+            )
+            document = join_pdf(pages, title=title) if pages else b""
+        if want_frames:
             images, transparency = _palette_frames(frames, theme.background, transparent)
             durations = _durations(len(images), fps)
             if "gif" in formats:
@@ -155,7 +168,7 @@ def render_animation(
             if "apng" in formats:
                 files[names["apng"]] = _apng(images, durations, transparency)
         if "pdf" in formats:
-            files[names["pdf"]] = join_pdf(pages, title=f"{spec.title} ({theme_name})")
+            files[names["pdf"]] = document
     files[f"{figure_id}-animation.json"] = metadata_json(spec, data, steps, fps)
     return files
 
@@ -180,12 +193,54 @@ def metadata_json(spec: Any, data: Any, steps: Sequence[Any], fps: float) -> byt
     return (json.dumps(meta, indent=2, ensure_ascii=False, sort_keys=True) + "\n").encode()
 
 
+def blitted_frames(spec, data, steps, theme) -> list[Image.Image]:
+    """Every step's frame from one drawing, for a figure whose module has
+    ``step_layers(data, theme) -> (figure, show)``: the parts no step changes are drawn
+    once, and each frame redraws only the artists ``show(step)`` returns (matplotlib's
+    blitting). The frames are the pixels ``render(data, theme, step)`` draws (tested)."""
+    with theme_context(theme, salt=f"{spec.id}-{theme.name}"):
+        fig, show = spec.module.step_layers(data, theme)
+        fig.set_dpi(FRAME_DPI)
+        for artist in show(steps[0]):
+            artist.set_animated(True)
+        canvas = fig.canvas
+        canvas.draw()
+        background = canvas.copy_from_bbox(fig.bbox)
+        frames = []
+        for step in steps:
+            canvas.restore_region(background)
+            for artist in show(step):
+                fig.draw_artist(artist)
+            size = canvas.get_width_height()
+            frames.append(
+                Image.frombuffer("RGBA", size, bytes(canvas.buffer_rgba())).convert("RGB")
+            )
+    return frames
+
+
+def layered_pdf(spec, data, steps, theme, transparent: bool, *, title: str) -> bytes:
+    """The step PDF of a figure with ``step_layers``: one drawing, a page per step, in
+    one document (fonts embedded once, fixed dates, the same bytes every build)."""
+    from matplotlib.backends.backend_pdf import PdfPages
+
+    buffer = io.BytesIO()
+    metadata = {"Title": title, "Producer": "diagram-gen", "Creator": None,
+                "CreationDate": None, "ModDate": None}  # fmt: skip
+    with export.fixed_date(), theme_context(theme, salt=f"{spec.id}-{theme.name}"):
+        fig, show = spec.module.step_layers(data, theme)
+        with PdfPages(buffer, metadata=metadata) as document:
+            for step in steps:
+                show(step)
+                document.savefig(fig, transparent=transparent)
+    return buffer.getvalue()
+
+
 def _render_steps(spec, data, steps, theme, formats, transparent, target=None, part=None):
     """PNG frames (RGB images) and single-page PDFs of every step, for ``target``."""
     want_frames = "gif" in formats or "apng" in formats
+    frames: list[Image.Image] = []
     frame_options = export.ExportOptions(formats=("png",), dpi=FRAME_DPI)
     pdf_options = export.ExportOptions(formats=("pdf",), transparent=transparent)
-    frames: list[Image.Image] = []
     pages: list[bytes] = []
     salt = f"{spec.id}-{theme.name}"
     for step in steps:

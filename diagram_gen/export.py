@@ -206,23 +206,29 @@ def figure_bytes(fig: Figure, fmt: str, *, salt: str, options: ExportOptions) ->
         "png": {"Software": None},
     }[fmt]
     buffer = io.BytesIO()
+    with fixed_date(), matplotlib.rc_context({"svg.hashsalt": salt}):
+        fig.savefig(
+            buffer,
+            format=fmt,
+            dpi=options.dpi,
+            metadata=metadata,
+            transparent=options.transparent,
+        )
+    return buffer.getvalue()
+
+
+@contextlib.contextmanager
+def fixed_date():
+    """``SOURCE_DATE_EPOCH`` pinned while a writer runs, then as it was."""
     previous = os.environ.get("SOURCE_DATE_EPOCH")
     os.environ["SOURCE_DATE_EPOCH"] = SOURCE_DATE_EPOCH
     try:
-        with matplotlib.rc_context({"svg.hashsalt": salt}):
-            fig.savefig(
-                buffer,
-                format=fmt,
-                dpi=options.dpi,
-                metadata=metadata,
-                transparent=options.transparent,
-            )
+        yield
     finally:
         if previous is None:
             del os.environ["SOURCE_DATE_EPOCH"]
         else:
             os.environ["SOURCE_DATE_EPOCH"] = previous
-    return buffer.getvalue()
 
 
 def scale_figure(fig: Figure, factor: float) -> None:

@@ -150,6 +150,7 @@ ORDER = (
     "weight-sharing-1d", "zero-padding-same", "neuron-volume", "multichannel-kernel",
     "many-filters", "multichannel-matrix", "connection-table", "grouped-conv",
     "stride-dilation", "transposed-matrix", "transposed-upsample", "transposed-direct",
+    "conv-arithmetic",
     "pooling", "avgpool-matrix", "conv-1d-2d-3d", "receptive-field-growth", "real-image-filters",
     "param-count", "tied-training", "cost-measured", "equivariance", "padding-modes",
 )  # fmt: skip
