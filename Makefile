@@ -64,7 +64,8 @@ $(VENV_OK): pyproject.toml constraints.txt
 
 # Which outputs exist and how each is made, read from the registry without importing it;
 # and the gallery's list of figures in reading order (rewritten only when it changes).
-$(RULES): diagram_gen/deps.py diagram_gen/registry.py $(wildcard diagram_gen/figures/*.py) \
+$(RULES): diagram_gen/deps.py diagram_gen/registry.py diagram_gen/presets.py \
+		$(wildcard diagram_gen/figures/*.py) \
 		| $(VENV_OK)
 	@mkdir -p $(@D)
 	@$(PY) -m diagram_gen.deps rules $(FIGURE_DIR) $(GENERATED) $(QUEUE) \

@@ -52,6 +52,10 @@ SITE_DATA_TASK = "site-data"
 ANIMATION_TASK = "animate:"
 ANIMATION_FORMATS = {"gif": "{id}-{theme}.gif", "apng": "{id}-{theme}.apng",
                      "pdf": "{id}-{theme}-steps.pdf"}  # fmt: skip
+#: A preset's task is its slug after this prefix: ``preset:full-padding``
+#: (:mod:`diagram_gen.presets`); its files start with ``preset-SLUG``.
+PRESET_TASK = "preset:"
+PRESET_FORMATS = {**ANIMATION_FORMATS, "still": "{id}-{theme}.png"}
 #: Dependency files live beside the outputs, in a folder MkDocs ignores (a dot folder).
 DEPS_FOLDER = ".deps"
 
@@ -252,6 +256,24 @@ def animation_outputs(figure_id: str, out: str) -> list[str]:
     return files + [f"{out}/{figure_id}-animation.json"]
 
 
+def preset_outputs(slug: str, out: str) -> list[str]:
+    """Every file one preset task writes into ``out``, its JSON last."""
+    prefix = f"preset-{slug}"
+    files = [
+        f"{out}/{pattern.format(id=prefix, theme=theme)}"
+        for theme in THEMES
+        for pattern in PRESET_FORMATS.values()
+    ]
+    return files + [f"{out}/{prefix}-animation.json", f"{out}/{prefix}.json"]
+
+
+def preset_figures() -> dict[str, str]:
+    """Preset slug -> figure id, from :mod:`diagram_gen.presets` (standard library only)."""
+    from diagram_gen import presets
+
+    return {preset.slug: preset.figure for preset in presets.PRESETS}
+
+
 def figure_outputs(figure_id: str, out: str) -> list[str]:
     """Every file one render of a figure writes into ``out``, its JSON last."""
     files = [f"{out}/{figure_id}-{theme}.{fmt}" for theme in THEMES for fmt in FORMATS]
@@ -259,12 +281,14 @@ def figure_outputs(figure_id: str, out: str) -> list[str]:
 
 
 def deps_file(out: str | Path, task: str) -> Path:
-    name = task.replace(ANIMATION_TASK, "animation-")  # no colon in a make target
+    # No colon in a make target.
+    name = task.replace(ANIMATION_TASK, "animation-").replace(PRESET_TASK, "preset-")
     return Path(out) / DEPS_FOLDER / f"{name}.d"
 
 
 def task_dependencies(task: str, module: str | None = None) -> list[Path]:
-    """The files one build task reads: a figure, or the site data (:data:`SITE_DATA_TASK`).
+    """The files one build task reads: a figure, an animation, a preset, or the site data
+    (:data:`SITE_DATA_TASK`).
 
     A figure depends on its module's import closure, the engine every render goes
     through, and declared data files; the site data on what ``site_files`` imports (the
@@ -276,9 +300,13 @@ def task_dependencies(task: str, module: str | None = None) -> list[Path]:
         sources, data = closure(names, every_figure=False)
     else:
         figure_id = task.removeprefix(ANIMATION_TASK)
+        if task.startswith(PRESET_TASK):
+            figure_id = preset_figures()[task.removeprefix(PRESET_TASK)]
         names = [module or figure_ids()[figure_id], *engine_modules()]
-        if task.startswith(ANIMATION_TASK):
+        if task.startswith((ANIMATION_TASK, PRESET_TASK)):
             names += [f"{PACKAGE}.animate", f"{PACKAGE}.steps"]
+        if task.startswith(PRESET_TASK):
+            names.append(f"{PACKAGE}.presets")
         sources, data = closure(names, every_figure=False)
         sources += [PACKAGE_DIR / f"{name}.py" for name in ENTRY]
     return sorted(set(sources) | set(data))
@@ -341,6 +369,8 @@ def make_rules(out: str, site_out: str, queue: str) -> str:
     groups = {task: figure_outputs(task, out) for task in figure_ids()}
     for figure_id in animated_ids():
         groups[ANIMATION_TASK + figure_id] = animation_outputs(figure_id, out)
+    for slug in preset_figures():
+        groups[PRESET_TASK + slug] = preset_outputs(slug, out)
     groups[SITE_DATA_TASK] = [f"{site_out}/{name}" for name in SITE_DATA_FILES]
     for task, targets in groups.items():
         deps = _relative(deps_file(out, task))

@@ -51,6 +51,12 @@ class Plan:
 
             write_site_files(self.site_data)
             targets = [str(self.site_data / name) for name in deps.SITE_DATA_FILES]
+        elif task.startswith(deps.PRESET_TASK):
+            from diagram_gen import animate
+
+            files = animate.render_preset(task.removeprefix(deps.PRESET_TASK))
+            export.write_all(self.figures, files)
+            targets = [str(self.figures / name) for name in files]
         elif task.startswith(deps.ANIMATION_TASK):
             from diagram_gen import animate
 
@@ -61,7 +67,10 @@ class Plan:
             files = registry.render(task, {})
             export.write_all(self.figures, files)
             targets = [str(self.figures / name) for name in files]
-        figure = registry.FIGURES.get(task.removeprefix(deps.ANIMATION_TASK))
+        figure_id = task.removeprefix(deps.ANIMATION_TASK)
+        if task.startswith(deps.PRESET_TASK):
+            figure_id = deps.preset_figures()[task.removeprefix(deps.PRESET_TASK)]
+        figure = registry.FIGURES.get(figure_id)
         module = figure.module.__name__ if figure else None
         line = deps.make_dependency_line(targets, deps.task_dependencies(task, module))
         export.write_atomic(deps.deps_file(self.figures, task), line.encode())
@@ -84,11 +93,13 @@ def check_tasks(tasks: Iterable[str]) -> list[str]:
     tasks = list(dict.fromkeys(tasks))
     known = {*registry.FIGURES, deps.SITE_DATA_TASK}
     known |= {deps.ANIMATION_TASK + s.id for s in registry.FIGURES.values() if s.steps}
+    known |= {deps.PRESET_TASK + slug for slug in deps.preset_figures()}
     unknown = [task for task in tasks if task not in known]
     if unknown:
         raise ValueError(
             f"unknown build task {unknown[0]!r}; the tasks are the figure ids, "
-            f"{deps.ANIMATION_TASK}ID for a figure with steps, and {deps.SITE_DATA_TASK}."
+            f"{deps.ANIMATION_TASK}ID for a figure with steps, {deps.PRESET_TASK}SLUG for a "
+            f"preset of diagram_gen/presets.py, and {deps.SITE_DATA_TASK}."
         )
     return tasks
 
@@ -108,7 +119,7 @@ def _save_timings(outcomes: Sequence[Outcome]) -> None:
 
 
 def _expected_seconds(task: str, past: dict[str, float]) -> float:
-    kind = "animation" if task.startswith(deps.ANIMATION_TASK) else "figure"
+    kind = "animation" if task.startswith((deps.ANIMATION_TASK, deps.PRESET_TASK)) else "figure"
     return past.get(task, FIRST_GUESS[kind])
 
 

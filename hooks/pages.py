@@ -13,7 +13,9 @@ In a page's Markdown:
   ``prefers-reduced-motion`` source, so no script is needed for that). The alt text
   writes out every step, from ``docs/generated/figures/<id>-animation.json``;
 - ``{{ gallery() }}`` becomes every figure of ``docs/generated/figures.json`` with its
-  downloads and the command that renders it.
+  downloads and the command that renders it;
+- ``{{ arithmetic_set() }}`` becomes every preset of ``diagram_gen/presets.py`` (the
+  convolution arithmetic guide's cases), animated, with its downloads and its command.
 
 Math written as ``$...$`` or ``$$...$$`` (pymdownx.arithmatex, generic mode) becomes
 MathML here, at build time: no script and no font is loaded from anywhere. The scripts
@@ -49,7 +51,9 @@ FIGURE_DIR = f"{GENERATED}/figures"
 THEMES = ("light", "dark")
 FORMATS = ("svg", "pdf", "png")
 
-MACRO = re.compile(r"""\{\{\s*(figure|n|gallery|animation)\(\s*(?:["']([^"']+)["'])?\s*\)\s*\}\}""")
+MACRO = re.compile(
+    r"""\{\{\s*(figure|n|gallery|animation|arithmetic_set)\(\s*(?:["']([^"']+)["'])?\s*\)\s*\}\}"""
+)
 # Inline math with the punctuation right after it, which must not wrap onto a new line.
 INLINE_MATH = re.compile(r'<span class="arithmatex">\\\((.+?)\\\)</span>([.,;:!?)]*)', re.S)
 BLOCK_MATH = re.compile(r'<div class="arithmatex">\\\[(.+?)\\\]</div>', re.S)
@@ -129,6 +133,8 @@ def on_page_markdown(markdown, page, config, files):
                 raise PluginError(f"{name} quotes the number {argument!r}, which is not "
                                   f"computed in diagram_gen/site_data.py.")  # fmt: skip
             return numbers[argument]
+        if macro == "arithmetic_set":
+            return arithmetic_set(docs_dir, name, folder, _url_folder(page))
         manifest = _read_json(docs_dir, f"{GENERATED}/figures.json", name)
         return "\n\n".join(
             gallery_entry(
@@ -296,6 +302,44 @@ def animation_html(meta: dict, motion: dict, folder: str, *, number: int | None 
         f"<figcaption>{label}{caption}</figcaption>\n"
         f"</figure>"
     )
+
+
+def arithmetic_set(docs_dir: Path, page_name: str, folder: str, url_folder: str) -> str:
+    """The presets of ``diagram_gen/presets.py``, case by case: each animation (through
+    :func:`animation_html`: its reduced-motion still and pause control), a transposed
+    case's two readings side by side with their labels, the downloads and the command."""
+    from diagram_gen import presets
+
+    sections = []
+    for case, members in presets.cases():
+        first = members[0]
+        readings = []
+        for preset in members:
+            prefix = preset.file_prefix
+            meta = _read_json(docs_dir, f"{FIGURE_DIR}/{prefix}.json", page_name)
+            motion = _read_json(docs_dir, f"{FIGURE_DIR}/{prefix}-animation.json", page_name)
+            files = " · ".join(
+                f"{theme}: "
+                + ", ".join(
+                    f"[{label}]({folder}/{prefix}-{theme}{suffix}){{ download }}"
+                    for label, suffix in ANIMATION_FILES
+                )
+                for theme in THEMES
+            )
+            label = presets.READINGS[preset.reading]
+            readings.append(
+                f'<div class="dg-preset" markdown="block">\n\n'
+                f"**{html.escape(label)}** ({html.escape(meta['figure'])})\n\n"
+                f"{animation_html(meta, motion, url_folder)}\n\n"
+                f"Download {files}.\n\n```bash\n{preset.command}\n```\n\n</div>"
+            )
+        body = "\n\n".join(readings)
+        if len(members) > 1:
+            # Side by side where there is room (an inline style: the stylesheets are shared).
+            grid = "display:grid;grid-template-columns:repeat(auto-fit,minmax(18rem,1fr));gap:1rem"
+            body = f'<div class="dg-readings" style="{grid}" markdown="block">\n\n{body}\n\n</div>'
+        sections.append(f"### {first.title} {{ #{case} }}\n\n{body}")
+    return "\n\n".join(sections)
 
 
 def escape_markdown(text: str) -> str:

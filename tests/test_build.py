@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -145,6 +146,17 @@ def test_touching_a_shared_helper_renders_exactly_the_figures_that_import_it(tre
     assert users, "some figure draws with the line-plot helper"
     later(tree / helper)
     assert rendered(make(tree, "figures")) == users
+
+
+def test_touching_the_presets_queues_every_preset_and_nothing_else(tree):
+    # Proves each preset's task depends on diagram_gen/presets.py: after touching it, make
+    # (a dry run: rendering the whole set takes minutes) would queue exactly the presets.
+    later(tree / "diagram_gen/presets.py")
+    result = make(tree, "-n", "figures")
+    queued = set(re.findall(r"echo (\S+) >> build/render-queue", result.stdout))
+    from diagram_gen import presets
+
+    assert queued == {deps.PRESET_TASK + preset.slug for preset in presets.PRESETS}
 
 
 def test_a_new_import_becomes_a_dependency_from_the_next_render_on(tree):

@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 import pytest
 from mkdocs.utils.yaml import yaml_load  # MkDocs's own reader of mkdocs.yml (its !ENV tags)
 
-from diagram_gen import animate, deps, export, registry
+from diagram_gen import animate, deps, export, presets, registry
 from diagram_gen.style import THEMES
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -134,6 +134,12 @@ def test_no_orphaned_figures(site, pages):
     for fid in animate.animated_ids():
         expected.add(f"{fid}-animation.json")
         expected |= {name for theme in THEMES for name in animate.file_names(fid, theme).values()}
+    # The animations and stills of the arithmetic set's presets (the gallery shows them).
+    for preset in presets.PRESETS:
+        expected |= {f"{preset.file_prefix}.json", f"{preset.file_prefix}-animation.json"}
+        expected |= {
+            name for theme in THEMES for name in animate.preset_file_names(preset, theme).values()
+        }
     # The build's own dependency records (deps.DEPS_FOLDER, a hidden folder MkDocs does not
     # publish) are bookkeeping, not figures; anything else in the folder must be a figure.
     shown = {p.name for p in FIGURES.iterdir() if p.name != deps.DEPS_FOLDER}

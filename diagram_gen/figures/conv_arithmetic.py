@@ -28,6 +28,8 @@ from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.collections import PolyCollection
 from matplotlib.figure import Figure
+from matplotlib.patches import PathPatch
+from matplotlib.path import Path
 
 from diagram_gen import layers, params
 from diagram_gen.figures import _layout
@@ -353,13 +355,14 @@ class _Drawing:
                        self._window(out_x, top, f"out-{channel}"))  # fmt: skip
             self.channels.append((outputs, windows))
 
-    def _grid(self, grid: Grid, x0: float, y0: float, kind: str, gid: str) -> list:
-        """Real cells (solid) and zeros (grey, dashed), as (collection, cells, fill)."""
+    def _grid(self, grid: Grid, x0: float, y0: float, kind: str, gid: str) -> tuple:
+        """Real cells (solid) and zeros (grey, dashed), each group one compound path (one
+        path a page in a PDF, however many cells); for the output also the collection of
+        lit cells a step fills, and the grid's origin."""
         theme = self.theme
         every = [(r, c) for r in range(grid.rows) for c in range(grid.cols)]
         real = [cell for cell in every if grid.cells[cell] >= 0]
         zeros = [cell for cell in every if grid.cells[cell] < 0]
-        parts = []
         for cells, name in ((real, "cells"), (zeros, "zeros")):
             if not cells:
                 continue
@@ -369,13 +372,14 @@ class _Drawing:
                 style, width = "-", 0.8
             else:
                 face, edge, style, width = theme.zero, theme.foreground, "--", 0.6
-            collection = PolyCollection(
-                _cells(cells, x0, y0), facecolors=face, edgecolors=edge, linewidths=width,
-                linestyles=style, gid=f"{gid}-{name}",
-            )  # fmt: skip
-            self.ax.add_collection(collection)
-            parts.append((collection, cells, face))
-        return parts
+            path = Path.make_compound_path(*(Path(square, closed=True)
+                                             for square in _cells(cells, x0, y0)))  # fmt: skip
+            self.ax.add_patch(PathPatch(path, facecolor=face, edgecolor=edge, linewidth=width,
+                                        linestyle=style, gid=f"{gid}-{name}"))  # fmt: skip
+        lit = PolyCollection(np.zeros((0, 4, 2)), facecolors=theme.output, linewidths=0.8,
+                             edgecolors=theme.foreground, gid=f"{gid}-lit")  # fmt: skip
+        self.ax.add_collection(lit)
+        return lit, x0, y0
 
     def _window(self, x0: float, y0: float, gid: str) -> tuple[PolyCollection, float, float]:
         collection = PolyCollection(np.zeros((0, 4, 2)), facecolors="none",
@@ -392,15 +396,12 @@ class _Drawing:
         if self.step_text is not None:
             self.step_text.set_text(step.text if step is not None else "")
             changed.append(self.step_text)
-        for channel, (outputs, windows) in enumerate(self.channels):
+        for channel, ((lit, out_x, out_y), windows) in enumerate(self.channels):
             reads, writes = (), ()
             if step is not None and (step.index - 1) // per_channel == channel:
                 reads, writes = data.windows[step.index - 1]
-            lit = set(writes)
-            for collection, cells, face in outputs:
-                faces = [self.theme.output if cell in lit else face for cell in cells]
-                collection.set_facecolors(faces)
-                changed.append(collection)
+            lit.set_verts(_cells(sorted(set(writes)), out_x, out_y))
+            changed.append(lit)
             framed = (reads, writes if reading == "scatter" else ())
             for (collection, x0, y0), cells in zip(windows, framed, strict=True):
                 collection.set_verts(_cells(sorted(set(cells)), x0, y0, 0.08))
