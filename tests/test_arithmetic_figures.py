@@ -19,7 +19,7 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Circle, Rectangle
 from matplotlib.text import Text
 
-from diagram_gen import registry
+from diagram_gen import export, registry, targets
 from diagram_gen.style import DARK, LIGHT
 
 MINUS = "\u2212"
@@ -270,6 +270,37 @@ def test_stride_dilation_labels_the_inputs_no_placement_reads():
         assert labelled == unread
         assert all(drawn[f"{key}-unread-{i}"].get_text() == "unread" for i in unread)
     assert "x₈ is never read" in registry.get("stride-dilation").alt(data)
+
+
+def slide_svg_measure(figure_id: str, part: str | None = None, **overrides):
+    """The smallest text and size of ``--slide 16:9`` (with ``part``), read from its SVG."""
+    options = export.ExportOptions(("svg",), slide="16:9", part=part)
+    files = registry.render(figure_id, overrides, themes=("light",), options=options)
+    return targets.measure_svg(files[f"{figure_id}-light.svg"])
+
+
+def test_stride_dilation_fits_the_column_and_puts_each_reading_on_its_own_slide():
+    # Proves the layout for where it is read: the page figure is one panel wide, at most
+    # 7.17 in (the column), so nothing is shrunk there and no text is under 11 pt; the
+    # three readings do not fit one slide at 12 pt, so the slide is refused with a sentence
+    # offering the parts; each part is one reading (its cells and none of the others') or
+    # the rule in words, and fits a 16:9 slide with its text at 12 pt or more.
+    data, fig = render("stride-dilation")
+    page = targets.measure_figure(fig)
+    assert page.width <= targets.PAGE.width and page.min_text >= 11
+    with pytest.raises(
+        targets.TooMuchForTarget, match="--part \\(plain, strided, dilated, rule\\)"
+    ):
+        slide_svg_measure("stride-dilation")
+    spec = registry.get("stride-dilation")
+    for part in spec.part_names(data):
+        drawn = texts(spec.draw(data, LIGHT, part=part))
+        keys = {g.split("-")[0] for g in drawn if re.fullmatch(r"\w+-y-\d+", g)}
+        assert keys == (set() if part == "rule" else {part})
+        assert ("explanation" in drawn) == (part == "rule")
+        measure = slide_svg_measure("stride-dilation", part)
+        assert measure.width <= 13.333 + 0.01 and measure.height <= 7.5 + 0.01
+        assert measure.min_text >= 12 - 0.01
 
 
 # ----------------------------------------------------------------------------------------
