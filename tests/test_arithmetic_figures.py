@@ -279,6 +279,16 @@ def slide_svg_measure(figure_id: str, part: str | None = None, **overrides):
     return targets.measure_svg(files[f"{figure_id}-light.svg"])
 
 
+@pytest.mark.parametrize("figure_id", ["stride-dilation", "transposed-upsample"])
+def test_laid_out_for_the_column_its_text_reads_at_11_px_there(figure_id):
+    # Proves goal 1 of issue 11 from the SVG the site serves: shown at most 688 CSS px
+    # wide (the browser shrinks a wider image), the smallest text is 11 CSS px or more.
+    options = export.ExportOptions(("svg",))
+    files = registry.render(figure_id, {}, themes=("light",), options=options)
+    measure = targets.measure_svg(files[f"{figure_id}-light.svg"])
+    assert measure.shown_in(targets.PAGE.width) >= 11 - 0.01
+
+
 def test_stride_dilation_fits_the_column_and_puts_each_reading_on_its_own_slide():
     # Proves the layout for where it is read: the page figure is one panel wide, at most
     # 7.17 in (the column), so nothing is shrunk there and no text is under 11 pt; the
