@@ -279,7 +279,9 @@ def slide_svg_measure(figure_id: str, part: str | None = None, **overrides):
     return targets.measure_svg(files[f"{figure_id}-light.svg"])
 
 
-@pytest.mark.parametrize("figure_id", ["stride-dilation", "transposed-upsample"])
+@pytest.mark.parametrize(
+    "figure_id", ["stride-dilation", "transposed-upsample", "zero-padding-same", "conv-sliding"]
+)
 def test_laid_out_for_the_column_its_text_reads_at_11_px_there(figure_id):
     # Proves goal 1 of issue 11 from the SVG the site serves: shown at most 688 CSS px
     # wide (the browser shrinks a wider image), the smallest text is 11 CSS px or more.
