@@ -280,7 +280,8 @@ def slide_svg_measure(figure_id: str, part: str | None = None, **overrides):
 
 
 @pytest.mark.parametrize(
-    "figure_id", ["stride-dilation", "transposed-upsample", "zero-padding-same", "conv-sliding"]
+    "figure_id",
+    ["stride-dilation", "transposed-upsample", "zero-padding-same", "conv-sliding", "pooling"],
 )
 def test_laid_out_for_the_column_its_text_reads_at_11_px_there(figure_id):
     # Proves goal 1 of issue 11 from the SVG the site serves: shown at most 688 CSS px
@@ -289,6 +290,24 @@ def test_laid_out_for_the_column_its_text_reads_at_11_px_there(figure_id):
     files = registry.render(figure_id, {}, themes=("light",), options=options)
     measure = targets.measure_svg(files[f"{figure_id}-light.svg"])
     assert measure.shown_in(targets.PAGE.width) >= 11 - 0.01
+
+
+def test_pooling_stacks_its_panels_for_the_page_and_sets_them_side_by_side_on_a_slide():
+    # Proves the two layouts of one drawing: the average panel starts under the max panel
+    # in the page column and beside it on a slide, and the slide render fills a 16:9 slide
+    # with no text under 12 pt.
+    spec = registry.get("pooling")
+    data = spec.data({})
+    for target, beside in ((None, False), (targets.SLIDES["16:9"], True)):
+        drawn = boxes(spec.draw(data, LIGHT, target=target))
+        first, second = drawn["max-x-0-0-box"], drawn["avg-x-0-0-box"]
+        if beside:
+            assert second.get_x() > first.get_x() and second.get_y() == first.get_y()
+        else:
+            assert second.get_x() == first.get_x() and second.get_y() > first.get_y()
+    measure = slide_svg_measure("pooling")
+    assert measure.width <= 13.333 + 0.01 and measure.height <= 7.5 + 0.01
+    assert measure.min_text >= 12 - 0.01
 
 
 def test_stride_dilation_fits_the_column_and_puts_each_reading_on_its_own_slide():
