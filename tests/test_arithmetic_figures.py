@@ -19,7 +19,7 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Circle, Rectangle
 from matplotlib.text import Text
 
-from diagram_gen import registry
+from diagram_gen import export, registry, targets
 from diagram_gen.style import DARK, LIGHT
 
 MINUS = "\u2212"
@@ -270,6 +270,68 @@ def test_stride_dilation_labels_the_inputs_no_placement_reads():
         assert labelled == unread
         assert all(drawn[f"{key}-unread-{i}"].get_text() == "unread" for i in unread)
     assert "x₈ is never read" in registry.get("stride-dilation").alt(data)
+
+
+def slide_svg_measure(figure_id: str, part: str | None = None, **overrides):
+    """The smallest text and size of ``--slide 16:9`` (with ``part``), read from its SVG."""
+    options = export.ExportOptions(("svg",), slide="16:9", part=part)
+    files = registry.render(figure_id, overrides, themes=("light",), options=options)
+    return targets.measure_svg(files[f"{figure_id}-light.svg"])
+
+
+@pytest.mark.parametrize(
+    "figure_id",
+    ["stride-dilation", "transposed-upsample", "zero-padding-same", "conv-sliding", "pooling"],
+)
+def test_laid_out_for_the_column_its_text_reads_at_11_px_there(figure_id):
+    # Proves goal 1 of issue 11 from the SVG the site serves: shown at most 688 CSS px
+    # wide (the browser shrinks a wider image), the smallest text is 11 CSS px or more.
+    options = export.ExportOptions(("svg",))
+    files = registry.render(figure_id, {}, themes=("light",), options=options)
+    measure = targets.measure_svg(files[f"{figure_id}-light.svg"])
+    assert measure.shown_in(targets.PAGE.width) >= 11 - 0.01
+
+
+def test_pooling_stacks_its_panels_for_the_page_and_sets_them_side_by_side_on_a_slide():
+    # Proves the two layouts of one drawing: the average panel starts under the max panel
+    # in the page column and beside it on a slide, and the slide render fills a 16:9 slide
+    # with no text under 12 pt.
+    spec = registry.get("pooling")
+    data = spec.data({})
+    for target, beside in ((None, False), (targets.SLIDES["16:9"], True)):
+        drawn = boxes(spec.draw(data, LIGHT, target=target))
+        first, second = drawn["max-x-0-0-box"], drawn["avg-x-0-0-box"]
+        if beside:
+            assert second.get_x() > first.get_x() and second.get_y() == first.get_y()
+        else:
+            assert second.get_x() == first.get_x() and second.get_y() > first.get_y()
+    measure = slide_svg_measure("pooling")
+    assert measure.width <= 13.333 + 0.01 and measure.height <= 7.5 + 0.01
+    assert measure.min_text >= 12 - 0.01
+
+
+def test_stride_dilation_fits_the_column_and_puts_each_reading_on_its_own_slide():
+    # Proves the layout for where it is read: the page figure is one panel wide, at most
+    # 7.17 in (the column), so nothing is shrunk there and no text is under 11 pt; the
+    # three readings do not fit one slide at 12 pt, so the slide is refused with a sentence
+    # offering the parts; each part is one reading (its cells and none of the others') or
+    # the rule in words, and fits a 16:9 slide with its text at 12 pt or more.
+    data, fig = render("stride-dilation")
+    page = targets.measure_figure(fig)
+    assert page.width <= targets.PAGE.width and page.min_text >= 11
+    with pytest.raises(
+        targets.TooMuchForTarget, match="--part \\(plain, strided, dilated, rule\\)"
+    ):
+        slide_svg_measure("stride-dilation")
+    spec = registry.get("stride-dilation")
+    for part in spec.part_names(data):
+        drawn = texts(spec.draw(data, LIGHT, part=part))
+        keys = {g.split("-")[0] for g in drawn if re.fullmatch(r"\w+-y-\d+", g)}
+        assert keys == (set() if part == "rule" else {part})
+        assert ("explanation" in drawn) == (part == "rule")
+        measure = slide_svg_measure("stride-dilation", part)
+        assert measure.width <= 13.333 + 0.01 and measure.height <= 7.5 + 0.01
+        assert measure.min_text >= 12 - 0.01
 
 
 # ----------------------------------------------------------------------------------------

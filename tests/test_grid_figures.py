@@ -22,7 +22,7 @@ from matplotlib.colors import to_hex, to_rgba
 from matplotlib.patches import Rectangle
 from matplotlib.text import Text
 
-from diagram_gen import examples, registry
+from diagram_gen import examples, registry, targets
 from diagram_gen.style import DARK, LIGHT
 
 MINUS = "\u2212"
@@ -509,6 +509,34 @@ def test_zero_padding_with_an_even_kernel_shows_the_padded_corner():
     assert expected.shape == (3, 4)
     last = 3 * 4 - 1
     assert drawn[f"result-{last}"].get_text() == number(expected[2, 3])
+
+
+@THEMES
+def test_sliding_on_a_slide_puts_the_pieces_beside_the_same_panels_and_fits(theme):
+    # Proves the slide layout is a rearrangement, not another figure: every text of the
+    # page layout is drawn with the same words, the image stands left of every placement
+    # panel instead of above it, and the result fills a 16:9 slide with no text under
+    # 12 pt (what --slide 16:9 must give) without overlaps.
+    spec = registry.get("conv-sliding")
+    data = spec.data({})
+    page = spec.draw(data, theme)
+    slide = spec.draw(data, theme, target=targets.SLIDES["16:9"])
+    assert {g: t.get_text() for g, t in texts(slide).items()} == {
+        g: t.get_text() for g, t in texts(page).items()
+    }
+    for fig, beside in ((page, False), (slide, True)):
+        cells = boxes(fig)
+        image_right = max(cell_rect(b)[2] for g, b in cells.items() if g.startswith("image-"))
+        image_bottom = max(cell_rect(b)[3] for g, b in cells.items() if g.startswith("image-"))
+        panel = [cell_rect(b) for g, b in cells.items() if g.startswith("placement-")]
+        if beside:
+            assert image_right < min(r[0] for r in panel)
+        else:
+            assert image_bottom < min(r[1] for r in panel)
+    assert_text_legible_unclipped_and_apart(slide)
+    fitted = targets.fit_figure(slide, targets.SLIDES["16:9"], figure_id="conv-sliding", parts=[])
+    assert fitted.width <= 13.333 + 1e-6 and fitted.height <= 7.5 + 1e-6
+    assert fitted.min_text >= 12 - 1e-6
 
 
 # ----------------------------------------------------------------------------------------

@@ -44,9 +44,10 @@ MAX_SIDE = 7
 MAX_KERNEL = 5
 #: Largest weight matrix (entries) built to cross-check the windows against.
 MAX_CHECKED_ENTRIES = 250_000
-#: Font sizes, in points; nothing is under 9 pt, so the text stays legible on a slide.
+#: Font sizes, in points. Nothing is under 11 pt: a figure up to 9.5 in wide keeps its
+#: text at 11 CSS px in the 7.17 in page column, and a slide scales it by at most 12/11.
 TITLE_FONT = 12
-CORNER_FONT = 9.5
+CORNER_FONT = 11
 NAME_FONT = 11
 #: Height of one line of a sum or an equation, in cell units.
 LINE = 0.72

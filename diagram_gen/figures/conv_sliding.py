@@ -15,7 +15,7 @@ import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
-from diagram_gen import examples
+from diagram_gen import examples, targets
 from diagram_gen.examples import ConvLayer
 from diagram_gen.figures import _grid, _matrix
 from diagram_gen.steps import Step, layer_steps
@@ -53,10 +53,22 @@ def steps(data: SlidingData) -> list[Step]:
     return layer_steps(data.example)
 
 
-def render(data: SlidingData, theme: Theme, step: Step | None = None) -> Figure:
-    """The still figure, or with ``step`` the first row and that one placement's panel."""
+def render(
+    data: SlidingData,
+    theme: Theme,
+    step: Step | None = None,
+    target: targets.Target | None = None,
+) -> Figure:
+    """The still figure, or with ``step`` the first row and that one placement's panel.
+
+    For the page the pieces stand in a row over the placements; on a slide they stand in
+    a column beside them, which keeps the figure as wide as the slide allows and no
+    taller.
+    """
     fig, ax = _matrix.new_figure(theme)
-    draw_conv_sliding(ax, data, theme=theme, step=step)
+    draw_conv_sliding(
+        ax, data, theme=theme, step=step, beside=target is not None and target.is_slide
+    )
     return fig
 
 
@@ -68,62 +80,115 @@ def _names(symbol: str, shape: tuple[int, int]) -> np.ndarray:
 
 
 def draw_conv_sliding(
-    ax: Axes, data: SlidingData, *, theme: Theme, step: Step | None = None
+    ax: Axes,
+    data: SlidingData,
+    *,
+    theme: Theme,
+    step: Step | None = None,
+    beside: bool = False,
 ) -> dict[str, list]:
     """Draw the image, kernel, bias and output, then one panel per chosen placement.
 
-    With ``step``, the panel is that step's placement alone, the summary line is the
-    step's text, and the first row lights the image cells it reads and the output it
-    writes (:func:`diagram_gen.figures._matrix.light`).
+    The pieces stand in a row over the panels, or with ``beside`` in a column left of
+    them (for a slide: wide and not tall). With ``step``, the panel is that step's
+    placement alone, the summary line is the step's text, and the pieces light the image
+    cells it reads and the output it writes (:func:`diagram_gen.figures._matrix.light`).
     """
     s = data.sliding
     if step is not None:
         data = SlidingData(s, (step.outputs[0],), data.example)
-    height, width = s.image.shape
-    kh = s.kernel.shape[0]
-    out_h = s.output.shape[0]
-    top = _grid.TITLE_ROOM
     artists: dict[str, list] = {"titles": [], "panels": []}
-    # First row: image x, kernel, bias b, output y.
-    col = 0.0
+    # One sentence on how often the kernel fits, and which placements are drawn.
+    summary = _summary(data) if step is None else step.text
+    summary_width = _grid.text_width(ax, summary)
+    if beside:
+        row = 0.35
+        artists["titles"].append(
+            ax.text(0, _grid.baseline(row), summary, ha="left", va="baseline", gid="summary")
+        )
+        pieces_right, pieces_bottom = _draw_pieces_column(ax, 0.0, row + 0.25, s, artists, theme)
+        x0, row = pieces_right + SPACE, row + 0.25
+    else:
+        pieces_right, pieces_bottom = _draw_pieces_row(ax, s, artists, theme)
+        row = pieces_bottom + 0.55
+        artists["titles"].append(
+            ax.text(0, _grid.baseline(row), summary, ha="left", va="baseline", gid="summary")
+        )
+        x0, row = 0.0, row + 0.55
+    # The panels, in a grid whose cells fit the widest and tallest panel.
+    sizes = [_grid.panel_size(ax, s, s.placements[p]) for p in data.shown]
+    panel_w = max(w for w, _ in sizes)
+    panel_h = max(h for _, h in sizes)
+    columns = min(PANEL_COLUMNS, len(data.shown))
+    gap = 0.3 if beside else 0.4
+    for n, p in enumerate(data.shown):
+        i, j = s.placements[p].index
+        heading = (
+            f"{_grid.position_name('y', i, j, s.output.shape)}: placement {p + 1} of {data.count}"
+        )
+        x = x0 + (n % columns) * (panel_w + SPACE)
+        y = row + (n // columns) * (panel_h + gap)
+        artists["panels"].append(_grid.draw_placement(ax, x, y, s, p, theme=theme, heading=heading))
+    rows_of_panels = -(-len(data.shown) // columns)
+    right = max(pieces_right, summary_width, x0 + columns * panel_w + (columns - 1) * SPACE)
+    bottom = max(pieces_bottom, row + rows_of_panels * panel_h + (rows_of_panels - 1) * gap)
+    _matrix.fit(ax.figure, ax, (-0.35, right + 0.35), (-0.1, bottom + 0.25))
+    if step is not None:
+        artists["lit"] = _matrix.light(ax, step_gids(s, step), theme)
+    return artists
+
+
+def _draw_pieces_row(
+    ax: Axes, s: _grid.Sliding, artists: dict[str, list], theme: Theme
+) -> tuple[float, float]:
+    """Image x, kernel, bias b and output y in a row; returns its right edge and bottom."""
+    top = _grid.TITLE_ROOM
+    artists["titles"].append(
+        _grid.title(ax, 0, top - 0.25, "image x", theme=theme, gid="title-image")
+    )
+    artists["image"] = _grid.draw_image(
+        ax, 0, top, s.image, theme=theme, gid="image", names=_names("x", s.image.shape)
+    )["texts"]
+    col = s.image.shape[1] + SPACE
+    right = _grid.draw_kernel_bias_output(ax, col, top, s, artists, space=SPACE, theme=theme)
+    return right, top + max(s.image.shape[0], s.kernel.shape[0], s.output.shape[0])
+
+
+def _draw_pieces_column(
+    ax: Axes, col: float, row: float, s: _grid.Sliding, artists: dict[str, list], theme: Theme
+) -> tuple[float, float]:
+    """Image x over the kernel and bias b, over output y; returns the right edge and bottom."""
+    top = row + _grid.TITLE_ROOM
     artists["titles"].append(
         _grid.title(ax, col, top - 0.25, "image x", theme=theme, gid="title-image")
     )
     artists["image"] = _grid.draw_image(
         ax, col, top, s.image, theme=theme, gid="image", names=_names("x", s.image.shape)
     )["texts"]
-    col += width + SPACE
-    right = _grid.draw_kernel_bias_output(ax, col, top, s, artists, space=SPACE, theme=theme)
-    row = top + max(height, kh, out_h) + 0.55
-    # One sentence on how often the kernel fits, and which placements are drawn.
-    summary = _summary(data) if step is None else step.text
+    right = col + max(s.image.shape[1], _grid.text_width(ax, "image x", _grid.TITLE_FONT))
+    top += s.image.shape[0] + _grid.TITLE_ROOM
+    kh, kw = s.kernel.shape
     artists["titles"].append(
-        ax.text(0, _grid.baseline(row), summary, ha="left", va="baseline", gid="summary")
+        _grid.title(ax, col, top - 0.25, "kernel", theme=theme, gid="title-kernel")
     )
-    right = max(right, _grid.text_width(ax, summary))
-    row += 0.55
-    # The panels, in a grid whose cells fit the widest and tallest panel.
-    sizes = [_grid.panel_size(ax, s, s.placements[p]) for p in data.shown]
-    panel_w = max(w for w, _ in sizes)
-    panel_h = max(h for _, h in sizes)
-    columns = min(PANEL_COLUMNS, len(data.shown))
-    for n, p in enumerate(data.shown):
-        i, j = s.placements[p].index
-        heading = (
-            f"{_grid.position_name('y', i, j, s.output.shape)}: placement {p + 1} of {data.count}"
-        )
-        x0 = (n % columns) * (panel_w + SPACE)
-        y0 = row + (n // columns) * (panel_h + 0.4)
-        artists["panels"].append(
-            _grid.draw_placement(ax, x0, y0, s, p, theme=theme, heading=heading)
-        )
-    right = max(right, columns * panel_w + (columns - 1) * SPACE)
-    rows_of_panels = -(-len(data.shown) // columns)
-    bottom = row + rows_of_panels * panel_h + (rows_of_panels - 1) * 0.4
-    _matrix.fit(ax.figure, ax, (-0.35, right + 0.35), (-0.1, bottom + 0.25))
-    if step is not None:
-        artists["lit"] = _matrix.light(ax, step_gids(s, step), theme)
-    return artists
+    artists["kernel"] = _grid.draw_kernel(ax, col, top, s.kernel, s.names, theme=theme)["texts"]
+    bias_col = col + max(kw, _grid.text_width(ax, "kernel", _grid.TITLE_FONT)) + SPACE / 2
+    artists["titles"].append(
+        _grid.title(ax, bias_col, top - 0.25, "bias b", theme=theme, gid="title-bias")
+    )
+    artists["bias"] = [_grid.draw_bias(ax, bias_col, top, s.bias, theme=theme)]
+    right = max(right, bias_col + max(1, _grid.text_width(ax, "bias b", _grid.TITLE_FONT)))
+    top += kh + _grid.TITLE_ROOM
+    artists["titles"].append(
+        _grid.title(ax, col, top - 0.25, "output y", theme=theme, gid="title-output")
+    )
+    artists["output"] = _grid.draw_output(ax, col, top, s.output, theme=theme, gid="output")[
+        "texts"
+    ]
+    right = max(
+        right, col + s.output.shape[1], col + _grid.text_width(ax, "output y", _grid.TITLE_FONT)
+    )
+    return right, top + s.output.shape[0]
 
 
 def step_gids(s: _grid.Sliding, step: Step) -> list[str]:

@@ -18,7 +18,7 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.patches import Circle
 
-from diagram_gen import layers
+from diagram_gen import layers, targets
 from diagram_gen.figures import _grid, _matrix
 from diagram_gen.steps import Step, position_names, window_steps
 from diagram_gen.style import Theme, text_colour_on
@@ -171,10 +171,18 @@ def steps(data: PoolingData) -> list[Step]:
     )
 
 
-def render(data: PoolingData, theme: Theme, step: Step | None = None) -> Figure:
-    """The still figure, or with ``step`` its window's cells and output lit in both panels."""
+def render(
+    data: PoolingData,
+    theme: Theme,
+    step: Step | None = None,
+    target: targets.Target | None = None,
+) -> Figure:
+    """The still figure, or with ``step`` its window's cells and output lit in both panels.
+
+    The panels stand one under the other in the page column, side by side on a slide.
+    """
     fig, ax = _matrix.new_figure(theme)
-    draw_pooling(ax, data, theme=theme)
+    draw_pooling(ax, data, theme=theme, beside=target is not None and target.is_slide)
     if step is not None:
         width = data.image.shape[1]
         out_w = data.max_out.shape[1]
@@ -285,10 +293,18 @@ def draw_pool_panel(
     # Rows and columns in no window: labelled, since nothing else marks them.
     artists["dropped"] = []
     rows, cols = data.unused
+    # One label under each run of dropped columns: one per column would overlap.
+    runs: list[list[int]] = []
     for c in cols:
+        if runs and runs[-1][-1] == c - 1:
+            runs[-1].append(c)
+        else:
+            runs.append([c])
+    for run in runs:
+        c = run[0]
         artists["dropped"].append(
             ax.text(
-                x0 + c + 0.5,
+                x0 + (run[0] + run[-1] + 1) / 2,
                 grid_row + height + 0.08,
                 "dropped",
                 ha="center",
@@ -381,42 +397,43 @@ def panel_width(ax: Axes, data: PoolingData) -> float:
     return max([width, 8.0] + [_grid.text_width(ax, line) for line in lines])
 
 
-def draw_pooling(ax: Axes, data: PoolingData, *, theme: Theme) -> dict[str, list]:
-    """A sentence on the windows, the max panel beside the average panel, a note under
-    each."""
+def draw_pooling(
+    ax: Axes, data: PoolingData, *, theme: Theme, beside: bool = False
+) -> dict[str, list]:
+    """A sentence on the windows, then the max panel and the average panel, a note under
+    each: one under the other (the page column has room for one), or ``beside``."""
     height = data.image.shape[0]
     out_h = data.max_out.shape[0]
     panel = panel_width(ax, data)
-    right = 2 * panel + SPACE
+    right = 2 * panel + SPACE if beside else panel
     artists: dict[str, list] = {}
     lines = _grid.wrap(ax, _summary(data), right)
     artists["summary"] = [
         ax.text(0, 0.1, "\n".join(lines), ha="left", va="top", linespacing=1.3, gid="summary")
     ]
     y0 = 0.1 + 0.5 * len(lines) + 0.2
-    artists["max"] = draw_pool_panel(ax, 0, y0, data, "max", theme=theme)
-    artists["avg"] = draw_pool_panel(ax, panel + SPACE, y0, data, "avg", theme=theme)
     body = max(height, out_h) + (0.3 if data.unused[1] else 0.0)
-    row = y0 + _grid.TITLE_ROOM + body + 0.35 + LINE * len(data.windows) + 0.2
+    notes_at = _grid.TITLE_ROOM + body + 0.35 + LINE * len(data.windows) + 0.2
     artists["notes"] = []
-    rows = 0
-    for n, note in enumerate(_notes(data)):
+    bottom = y0
+    for n, (kind, note) in enumerate(zip(("max", "avg"), _notes(data), strict=True)):
+        x, y = (n * (panel + SPACE), y0) if beside else (0.0, bottom + (0.4 if n else 0.0))
+        artists[kind] = draw_pool_panel(ax, x, y, data, kind, theme=theme)
         wrapped = _grid.wrap(ax, note, panel, _grid.TITLE_FONT)
-        rows = max(rows, len(wrapped))
         artists["notes"].append(
             ax.text(
-                n * (panel + SPACE),
-                row,
+                x,
+                y + notes_at,
                 "\n".join(wrapped),
                 ha="left",
                 va="top",
                 color=theme.muted,
                 fontsize=_grid.TITLE_FONT,
                 linespacing=1.3,
-                gid=f"note-{'max' if n == 0 else 'avg'}",
+                gid=f"note-{kind}",
             )
         )
-    bottom = row + 0.47 * rows
+        bottom = max(bottom, y + notes_at + 0.47 * len(wrapped))
     _matrix.fit(ax.figure, ax, (-0.35, right + 0.35), (-0.1, bottom + 0.25))
     return artists
 

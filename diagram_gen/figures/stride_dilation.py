@@ -237,12 +237,21 @@ def step_reading(data: StrideDilationData, step: Step) -> Reading:
     raise ValueError(f"step {step.index} is past the last reading.")
 
 
-def render(data: StrideDilationData, theme: Theme, step: Step | None = None) -> Figure:
-    """The still figure, or with ``step`` its placement lit in its panel."""
+def render(
+    data: StrideDilationData,
+    theme: Theme,
+    step: Step | None = None,
+    part: str | None = None,
+) -> Figure:
+    """The still figure (or one of its :func:`parts`), or with ``step`` its placement lit
+    in its panel; a part without that panel shows the step's text only."""
     fig, ax = _matrix.new_figure(theme)
-    draw_stride_dilation(ax, data, theme=theme)
+    draw_stride_dilation(ax, data, theme=theme, part=part)
     if step is not None:
         key = step_reading(data, step).key
+        if part not in (None, key):
+            _matrix.step_heading(fig, ax, step.text, theme)
+            return fig
         gids = [f"{key}-x-0-{i + data.padding}-box" for i in step.inputs]
         gids += [f"{key}-y-{o}-box" for o in step.outputs]
         _matrix.light(ax, gids, theme)
@@ -447,9 +456,17 @@ def _explanation(data: StrideDilationData) -> list[str]:
     return lines
 
 
-def draw_stride_dilation(ax: Axes, data: StrideDilationData, *, theme: Theme) -> dict[str, list]:
-    """The kernel and bias, then the three readings and the rule explained, two by two."""
+def draw_stride_dilation(
+    ax: Axes, data: StrideDilationData, *, theme: Theme, part: str | None = None
+) -> dict[str, list]:
+    """The kernel and bias, then the three readings and the rule explained, one under the
+    other (the column of the page has room for one panel across).
+
+    ``part`` draws one of :func:`parts` only: a reading (its key) under the kernel and
+    bias, or the rule in words.
+    """
     artists: dict[str, list] = {"panels": []}
+    width = panel_width(ax, data)
     top = _grid.TITLE_ROOM
     artists["titles"] = [
         _grid.title(ax, 0, top - 0.25, "kernel w", theme=theme, gid="title-kernel")
@@ -462,58 +479,58 @@ def draw_stride_dilation(ax: Axes, data: StrideDilationData, *, theme: Theme) ->
         _grid.title(ax, col, top - 0.25, "bias b", theme=theme, gid="title-bias")
     )
     artists["bias"] = [_grid.draw_bias(ax, col, top, data.bias, theme=theme)]
-    col += max(1, _grid.text_width(ax, "bias b", _grid.TITLE_FONT)) + SPACE
-    header = (
-        "Output size = ⌊(n + 2p − d(k − 1) − 1) / s⌋ + 1. Each panel evaluates it with "
-        "its numbers and draws the outputs the layer computes, one row per placement."
-    )
-    width = panel_width(ax, data)
-    lines = _grid.wrap(ax, header, 2 * width + SPACE - col)
-    artists["titles"].append(
-        ax.text(
-            col, top + 0.1, "\n".join(lines), ha="left", va="top", linespacing=1.3, gid="summary"
+    row = top + 1.0 + (0.35 if part is None else 0.1)
+    readings = [r for r in data.readings if part in (None, r.key)]
+    if part is None:
+        header = (
+            "Output size = ⌊(n + 2p − d(k − 1) − 1) / s⌋ + 1. Each panel evaluates it with "
+            "its numbers and draws the outputs the layer computes, one row per placement."
         )
-    )
-    row = top + max(1.0, 0.5 * len(lines)) + 0.5
-    plain, strided, dilated = data.readings
-    first = max(panel_height(plain), panel_height(strided))
-    for n, reading in enumerate(data.readings):
-        x0 = (n % 2) * (width + SPACE)
-        y0 = row + (n // 2) * (first + 0.4)
-        artists["panels"].append(draw_reading(ax, x0, y0, data, reading, theme=theme))
-    # The fourth place: the rule in words.
-    x0, y0 = width + SPACE, row + first + 0.4
-    artists["titles"].append(
-        _grid.title(
-            ax,
-            x0,
-            y0 + _grid.TITLE_ROOM - 0.25,
-            "Reading the rule",
-            theme=theme,
-            gid="title-rule",
-            fontsize=_grid.BASE_FONT_SIZE,
-            color=theme.foreground,
+        lines = _grid.wrap(ax, header, width)
+        artists["titles"].append(
+            ax.text(0, row, "\n".join(lines), ha="left", va="top", linespacing=1.3, gid="summary")
         )
-    )
-    explained = []
-    for line in _explanation(data):
-        explained += _grid.wrap(ax, line, width)
-    artists["explanation"] = [
-        ax.text(
-            x0,
-            y0 + _grid.TITLE_ROOM + 0.1,
-            "\n".join(explained),
-            ha="left",
-            va="top",
-            linespacing=1.45,
-            gid="explanation",
+        row += 0.5 * len(lines) + 0.1
+    for reading in readings:
+        artists["panels"].append(draw_reading(ax, 0, row, data, reading, theme=theme))
+        row += panel_height(reading) + 0.3
+    bottom = row - 0.3
+    if part in (None, "rule"):
+        artists["titles"].append(
+            _grid.title(
+                ax,
+                0,
+                row + _grid.TITLE_ROOM - 0.25,
+                "Reading the rule",
+                theme=theme,
+                gid="title-rule",
+                fontsize=_grid.BASE_FONT_SIZE,
+                color=theme.foreground,
+            )
         )
-    ]
-    right = 2 * width + SPACE
-    words = _grid.TITLE_ROOM + 0.1 + 0.5 * len(explained)
-    bottom = y0 + max(panel_height(dilated), words)
-    _matrix.fit(ax.figure, ax, (-0.35, right + 0.35), (-0.1, bottom + 0.25))
+        explained = []
+        for line in _explanation(data):
+            explained += _grid.wrap(ax, line, width)
+        artists["explanation"] = [
+            ax.text(
+                0,
+                row + _grid.TITLE_ROOM + 0.1,
+                "\n".join(explained),
+                ha="left",
+                va="top",
+                linespacing=1.45,
+                gid="explanation",
+            )
+        ]
+        bottom = row + _grid.TITLE_ROOM + 0.1 + 0.5 * len(explained)
+    _matrix.fit(ax.figure, ax, (-0.35, width + 0.35), (-0.1, bottom + 0.25))
     return artists
+
+
+#: The parts a slide shows one at a time: each reading, then the rule in words.
+def parts(data: StrideDilationData) -> list[str]:
+    """Each reading is a part (three panels do not fit one slide at 12 pt), and the rule."""
+    return [reading.key for reading in data.readings] + ["rule"]
 
 
 # ----------------------------------------------------------------------------------------

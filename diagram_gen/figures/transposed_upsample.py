@@ -710,23 +710,35 @@ def draw_transposed_upsample(ax: Axes, data: UpsampleData, *, theme: Theme) -> d
     lines = [params, "output size = (n − 1)s − 2p + d(k − 1) + output_padding + 1"]
     for side, rule in data.size_rules():
         lines.append(f"{side}: {rule}" if side else f"= {rule}")
+    # Under the input and the kernel: beside them it would make the figure too wide for
+    # the page column.
+    rule_row = top + max(height, k) + 0.35
     artists["rule"] = [
         ax.text(
-            col, top + 0.1, "\n".join(lines), ha="left", va="top", linespacing=1.5, gid="size-rule"
+            0, rule_row, "\n".join(lines), ha="left", va="top", linespacing=1.5, gid="size-rule"
         )
     ]
-    right = col + max(_grid.text_width(ax, line) for line in lines)
-    row = top + max(height, k, 0.55 * len(lines)) + 0.4
+    right = max(col, max(_grid.text_width(ax, line) for line in lines))
+    row = rule_row + 0.55 * len(lines) + 0.5
     # The copies, laid out like the input.
     intro = (
         f"Each input value times the kernel, placed {data.stride} cells apart "
         f"(the stride); where copies overlap they add up:"
     )
+    intro_lines = _grid.wrap(ax, intro, max(right, (full_w + SPACE) * min(width, 2) - SPACE))
     artists["titles"].append(
-        ax.text(0, _grid.baseline(row), intro, ha="left", va="baseline", gid="intro")
+        ax.text(
+            0,
+            _grid.baseline(row),
+            "\n".join(intro_lines),
+            ha="left",
+            va="baseline",
+            linespacing=1.3,
+            gid="intro",
+        )
     )
-    right = max(right, _grid.text_width(ax, intro))
-    row += 0.3
+    right = max([right] + [_grid.text_width(ax, line) for line in intro_lines])
+    row += 0.3 + 0.5 * (len(intro_lines) - 1)
     # Laid out like the input while it is at most two wide; a longer row of copies would
     # not fit a slide, so then they go one under the other.
     copy_w = full_w + SPACE
@@ -737,35 +749,37 @@ def draw_transposed_upsample(ax: Axes, data: UpsampleData, *, theme: Theme) -> d
         artists["copies"].append(draw_copy(ax, j * copy_w, row + i * copy_h, data, n, theme=theme))
     copies_right = columns * copy_w - SPACE
     copies_bottom = row + -(-len(data.copies) // columns) * copy_h - SPACE * 0.6
-    # The arrow to the output, the output and the traced sum.
-    out_x = copies_right + ARROW_ROOM
-    middle = row + _grid.TITLE_ROOM + full_h / 2
+    # The copies add up to the output, drawn under them (the column has no room beside).
+    right = max(right, copies_right)
+    out_x = 0.0
+    out_row = copies_bottom + ARROW_ROOM
+    middle = copies_right / 2
     artists["arrow"] = [
         ax.annotate(
             "",
-            xy=(out_x - 0.2, middle),
-            xytext=(copies_right + 0.2, middle),
+            xy=(middle, out_row + 0.15),
+            xytext=(middle, copies_bottom + 0.15),
             arrowprops={"arrowstyle": "-|>", "color": theme.foreground, "linewidth": 1.6},
             gid="sum-arrow",
         ),
         ax.text(
-            copies_right + ARROW_ROOM / 2,
-            middle - 0.25,
+            middle + 0.3,
+            _grid.baseline(copies_bottom + ARROW_ROOM / 2 + 0.15),
             "sum",
-            ha="center",
+            ha="left",
             va="baseline",
             color=theme.muted,
             fontsize=_grid.TITLE_FONT,
             gid="sum-label",
         ),
     ]
-    artists["output"] = draw_output_grid(ax, out_x, row, data, theme=theme)
+    artists["output"] = draw_output_grid(ax, out_x, out_row, data, theme=theme)
     right = max(
         right,
         out_x + full_w,
         out_x + _grid.text_width(ax, artists["output"]["title"][0].get_text(), _grid.TITLE_FONT),
     )
-    line = row + _grid.TITLE_ROOM + full_h + 0.3
+    line = out_row + _grid.TITLE_ROOM + full_h + 0.3
     if data.counts.max() > 1:
         legend = ["n×: that many copies add up in the cell."]
     else:
@@ -843,7 +857,6 @@ def draw_transposed_upsample(ax: Axes, data: UpsampleData, *, theme: Theme) -> d
         ),
     )
     right = max(right, out_x + note_w if len(data.cases) > 1 else right)
-    bottom = max(bottom, copies_bottom)
     _matrix.fit(ax.figure, ax, (-0.35, right + 0.35), (-0.1, bottom + 0.25))
     return artists
 

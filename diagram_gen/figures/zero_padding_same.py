@@ -23,8 +23,8 @@ from diagram_gen.style import Theme
 FIGURE_ID = "zero-padding-same"
 TITLE = "Zero padding keeps the image size"
 
-#: Horizontal gap between the pieces of the first row, and between the panels.
-SPACE = 1.2
+#: Horizontal gap between the pieces of the first row.
+SPACE = 0.8
 
 
 def padding_example(
@@ -123,16 +123,16 @@ def draw_zero_padding(ax: Axes, data: PaddingData, *, theme: Theme) -> dict[str,
     )
     right = max([right] + [_grid.text_width(ax, line) for line in lines])
     row += 0.5 * len(lines) + 0.1
+    # The corner and the centre one under the other: side by side they are wider than
+    # the page column.
     sizes = [_grid.panel_size(ax, s, s.placements[p]) for p in data.shown]
-    panel_w = max(w for w, _ in sizes)
-    for n, p in enumerate(data.shown):
+    for (panel_w, panel_h), p in zip(sizes, data.shown, strict=True):
         artists["panels"].append(
-            _grid.draw_placement(
-                ax, n * (panel_w + SPACE), row, s, p, theme=theme, heading=_heading(data, p)
-            )
+            _grid.draw_placement(ax, 0, row, s, p, theme=theme, heading=_heading(data, p))
         )
-    right = max(right, len(data.shown) * (panel_w + SPACE) - SPACE)
-    bottom = row + max(h for _, h in sizes)
+        right = max(right, panel_w)
+        row += panel_h + 0.4
+    bottom = row - 0.4
     _matrix.fit(ax.figure, ax, (-0.35, right + 0.35), (-0.1, bottom + 0.25))
     return artists
 
