@@ -242,3 +242,22 @@ def test_the_gallery_shows_every_preset_with_working_links(built):
     for page in ("transposed", "padding-stride-dilation"):
         text = (SITE / page / "index.html").read_text(encoding="utf-8")
         assert "../gallery/#arithmetic-set" in text
+
+
+def test_every_cell_is_drawn_as_a_whole_square():
+    # Proves the grids' compound paths hold squares (a closed path drops its last vertex:
+    # a cell of four listed corners would be drawn as a triangle).
+    spec = registry.get("conv-arithmetic")
+    data = spec.data({"reading": "zero-inserted", "height": 3, "width": 3})
+    fig = spec.draw(data, LIGHT)
+    patches = [a for ax in fig.axes for a in ax.patches if (a.get_gid() or "").startswith("in-")]
+    assert patches
+    for patch in patches:
+        squares = patch.get_path().vertices.reshape(-1, 5, 2)
+        for square in squares:
+            corners = {tuple(np.round(v, 6)) for v in square[:4]}
+            assert len(corners) == 4
+            (x0, y0), (x1, y1) = square[:4].min(axis=0), square[:4].max(axis=0)
+            assert np.isclose(x1 - x0, 1) and np.isclose(y1 - y0, 1)
+    counts = {p.get_gid(): len(p.get_path().vertices) // 5 for p in patches}
+    assert counts == {"in-0-cells": 9, "in-0-zeros": 7 * 7 - 9}

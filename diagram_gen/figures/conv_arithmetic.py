@@ -259,7 +259,8 @@ def steps(data: ArithmeticData) -> list[Step]:
     for row in range(total):
         if scatter:
             count = int((index[row] >= 0).sum())
-            text = f"copy {row + 1} of {total}: {x_names[row]} adds the kernel into {count} outputs"
+            outputs = "1 output" if count == 1 else f"{count} outputs"
+            text = f"copy {row + 1} of {total}: {x_names[row]} adds the kernel into {outputs}"
         elif e.reading == "convolution":
             text = f"placement {row + 1} of {total}: {y_names[row]} from the {window} on the input"
         else:
@@ -277,7 +278,7 @@ def _describe_source(data: ArithmeticData) -> str:
     if e.reading == "scatter":
         return f"input {h}×{w}"
     edge = e.dilation * (e.kernel - 1) - e.padding
-    between = "1 zero" if e.stride == 2 else f"{e.stride - 1} zeros"
+    between = {1: "no zeros", 2: "1 zero"}.get(e.stride, f"{e.stride - 1} zeros")
     return f"input {h}×{w}, {between} between, {edge} around"
 
 
@@ -372,7 +373,8 @@ class _Drawing:
                 style, width = "-", 0.8
             else:
                 face, edge, style, width = theme.zero, theme.foreground, "--", 0.6
-            path = Path.make_compound_path(*(Path(square, closed=True)
+            # closed=True drops the last vertex for CLOSEPOLY: repeat the first corner.
+            path = Path.make_compound_path(*(Path(np.vstack([square, square[:1]]), closed=True)
                                              for square in _cells(cells, x0, y0)))  # fmt: skip
             self.ax.add_patch(PathPatch(path, facecolor=face, edgecolor=edge, linewidth=width,
                                         linestyle=style, gid=f"{gid}-{name}"))  # fmt: skip
