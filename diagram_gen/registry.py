@@ -347,8 +347,9 @@ def metadata_json(
 ) -> bytes:
     """What the site and a lecturer need to reuse a figure, as JSON.
 
-    Title, caption and alt text; ``parameters``, the values drawn; ``ranges``, what each
-    parameter may be (:meth:`FigureSpec.parameters`) and ``defaults``; ``size_in``, the
+    Title, caption and alt text; ``parameters``, the values drawn; ``parameter_ranges``,
+    each parameter's default and what it may be (:meth:`FigureSpec.parameters`, in
+    words), in the figure's order; ``size_in``, the
     width and height in inches of the files written (their natural size unless
     ``--width`` scaled them); ``command``, what reproduces them (:func:`command_for`);
     and ``extras``, more files of the same render (the build's transparent dark PNG, and
@@ -360,11 +361,19 @@ def metadata_json(
         "caption": spec.caption(data),
         "alt": spec.alt(data),
         "parameters": spec.resolve(overrides),
-        "defaults": spec.defaults,
-        "ranges": {name: param.describe() for name, param in spec.parameters.items()},
+        # In the figure's own order (a list: the keys of this JSON are sorted).
+        "parameter_ranges": [
+            {"name": name, "default": default, "allowed": _allowed(spec, name)}
+            for name, default in spec.defaults.items()
+        ],
         "command": command or command_for(spec.id, overrides),
     }
     if size is not None:
         meta["size_in"] = {"width": round(size[0], 2), "height": round(size[1], 2)}
     meta.update(extras or {})
     return (json.dumps(meta, indent=2, ensure_ascii=False, sort_keys=True) + "\n").encode()
+
+
+def _allowed(spec: FigureSpec, name: str) -> str:
+    param = spec.parameters.get(name)
+    return param.describe() if param is not None else "any value"
