@@ -75,12 +75,14 @@ def test_render_with_overrides_and_a_subset(capsys, tmp_path):
     )
     assert status == 0
     assert sorted(p.name for p in tmp_path.iterdir()) == [
-        "conv-matrix-dark.svg",
-        "conv-matrix.json",
+        "conv-matrix-kernel3-paddingsame-dark.svg",
+        "conv-matrix-kernel3-paddingsame.json",
     ]
-    meta = (tmp_path / "conv-matrix.json").read_text()
-    assert '"command": "diagram-gen render conv-matrix --set kernel=3 --set padding=same"' in meta
-    assert "A 9 by 9 weight matrix" in meta
+    meta = json.loads((tmp_path / "conv-matrix-kernel3-paddingsame.json").read_text())
+    assert meta["command"] == (
+        "diagram-gen render conv-matrix --set kernel=3 --set padding=same --format svg --theme dark"
+    )
+    assert "A 9 by 9 weight matrix" in meta["alt"]
 
 
 BAD_INPUTS = [
