@@ -37,12 +37,16 @@ HOLD_LAST = 3
 PALETTE_COLOURS = 32
 
 
-def file_names(figure_id: str, theme: str) -> dict[str, str]:
-    """Format -> file name: ``conv-sliding-dark.gif``, ``.apng``, ``-steps.pdf``."""
+def file_names(stem: str, theme: str) -> dict[str, str]:
+    """Format -> file name: ``conv-sliding-dark.gif``, ``.apng``, ``-steps.pdf``.
+
+    ``stem`` is the figure id, with the parameters that differ from the defaults
+    (:func:`diagram_gen.registry.file_stem`); ``theme`` may say ``dark-transparent``.
+    """
     return {
-        "gif": f"{figure_id}-{theme}.gif",
-        "apng": f"{figure_id}-{theme}.apng",
-        "pdf": f"{figure_id}-{theme}-steps.pdf",
+        "gif": f"{stem}-{theme}.gif",
+        "apng": f"{stem}-{theme}.apng",
+        "pdf": f"{stem}-{theme}-steps.pdf",
     }
 
 
@@ -142,10 +146,11 @@ def render_animation(
         raise ValueError(f"fps must be between {FPS_RANGE[0]:g} and {FPS_RANGE[1]:g}, got {fps:g}.")
     spec, data, steps = figure_steps(figure_id, overrides)
     spec.check_part(data, part)
+    stem = registry.file_stem(figure_id, overrides)
     files: dict[str, bytes] = {}
     for theme_name in themes:
         theme = THEMES[theme_name]
-        names = file_names(figure_id, theme_name)
+        names = file_names(stem, registry.theme_label(theme_name, transparent=transparent))
         title = f"{spec.title} ({theme_name})"
         want_frames = "gif" in formats or "apng" in formats
         if target is None and part is None and hasattr(spec.module, "step_layers"):
@@ -169,8 +174,28 @@ def render_animation(
                 files[names["apng"]] = _apng(images, durations, transparency)
         if "pdf" in formats:
             files[names["pdf"]] = document
-    files[f"{figure_id}-animation.json"] = metadata_json(spec, data, steps, fps)
+    command = command_for(figure_id, overrides or {}, themes, formats, fps, transparent)
+    files[f"{stem}-animation.json"] = metadata_json(spec, data, steps, fps, command=command)
     return files
+
+
+def command_for(
+    figure_id: str,
+    overrides: Mapping[str, Any],
+    themes: Sequence[str],
+    formats: Sequence[str],
+    fps: float,
+    transparent: bool,
+) -> str:
+    """The ``diagram-gen animate`` command that writes these files again, byte for byte."""
+    options = export.ExportOptions(transparent=transparent)
+    words = [registry.command_for(figure_id, overrides, themes=themes, options=options,
+                                  verb="animate")]  # fmt: skip
+    if tuple(formats) != FORMATS:
+        words.append(f"--format {','.join(formats)}")
+    if fps != DEFAULT_FPS:
+        words.append(f"--fps {fps:g}" if float(f"{fps:g}") == fps else f"--fps {fps!r}")
+    return " ".join(words)
 
 
 def alt_text(title: str, steps: Sequence[Any]) -> str:
@@ -181,14 +206,18 @@ def alt_text(title: str, steps: Sequence[Any]) -> str:
     )
 
 
-def metadata_json(spec: Any, data: Any, steps: Sequence[Any], fps: float) -> bytes:
-    """The animation's title, alt text and step texts, for the site."""
+def metadata_json(
+    spec: Any, data: Any, steps: Sequence[Any], fps: float, *, command: str | None = None
+) -> bytes:
+    """The animation's title, alt text and step texts, for the site, and the command
+    that writes it again."""
     meta = {
         "id": spec.id,
         "title": spec.title,
         "alt": alt_text(spec.title, steps),
         "steps": [step.text for step in steps],
         "fps": fps,
+        "command": command or registry.command_for(spec.id, {}, verb="animate"),
     }
     return (json.dumps(meta, indent=2, ensure_ascii=False, sort_keys=True) + "\n").encode()
 

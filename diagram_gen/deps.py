@@ -277,7 +277,8 @@ def preset_figures() -> dict[str, str]:
 def figure_outputs(figure_id: str, out: str) -> list[str]:
     """Every file one render of a figure writes into ``out``, its JSON last."""
     files = [f"{out}/{figure_id}-{theme}.{fmt}" for theme in THEMES for fmt in FORMATS]
-    return files + [f"{out}/{figure_id}.json"]
+    # The dark PNG without a background, for dark slides (registry.render's build path).
+    return files + [f"{out}/{figure_id}-dark-transparent.png", f"{out}/{figure_id}.json"]
 
 
 def deps_file(out: str | Path, task: str) -> Path:

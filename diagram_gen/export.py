@@ -97,6 +97,17 @@ def fit(drawing, target, *, figure_id: str, parts: list[str]):
     return drawing
 
 
+def drawing_size(drawing, options: ExportOptions) -> tuple[float, float]:
+    """Width and height in inches of the files a drawing is written as."""
+    if isinstance(drawing, graphviz.Digraph):
+        width_pt, height_pt = svg_size(graph_bytes(drawing, "svg", options=options))
+        return width_pt / 72, height_pt / 72
+    width, height = drawing.get_figwidth(), drawing.get_figheight()
+    if options.width is not None:
+        return options.width, height * options.width / width
+    return width, height
+
+
 def drawing_bytes(
     drawing, fmt: str, *, salt: str, options: ExportOptions, name: str = "the figure"
 ) -> bytes:

@@ -15,10 +15,13 @@ stack of layers) defines its ``example`` beside it. ``compute`` turns them into 
 
 from __future__ import annotations
 
+import dataclasses
+import hashlib
 import importlib
 import inspect
 import json
 import pkgutil
+import re
 import shlex
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
@@ -187,12 +190,109 @@ def get(figure_id: str) -> FigureSpec:
         ) from None
 
 
-def command_for(figure_id: str, overrides: Mapping[str, Any]) -> str:
-    """The ``diagram-gen render`` command that reproduces a figure with these values."""
-    words = ["diagram-gen", "render", figure_id]
+def file_stem(figure_id: str, overrides: Mapping[str, Any] | None = None) -> str:
+    """The start of every file name of a render: the figure id, then each parameter whose
+    value differs from its default, in the figure's order of parameters.
+
+    ``conv-sliding`` with ``stride=2`` -> ``conv-sliding-stride2``, so that two variants
+    rendered into one folder do not overwrite each other; the defaults keep the plain id
+    (the names the site uses). Text that is not a plain word (a file path) is written
+    with its unsafe characters replaced and a short hash of the whole value.
+    """
+    spec = get(figure_id)
+    values, defaults = spec.resolve(overrides or {}), spec.defaults
+    changed = [
+        f"{name}{_name_part(value)}" for name, value in values.items() if value != defaults[name]
+    ]
+    return "-".join([figure_id, *changed])
+
+
+def _name_part(value: Any) -> str:
+    if isinstance(value, float):
+        return _number_text(value)
+    text = str(value)
+    safe = re.sub(r"[^A-Za-z0-9.]+", "_", text).strip("_")[:40]
+    if safe == text:
+        return text
+    return f"{safe}_{hashlib.sha256(text.encode()).hexdigest()[:6]}"
+
+
+def _number_text(value: float) -> str:
+    """``8.0`` -> ``8``, ``0.05`` -> ``0.05``: the shortest text that reads back the same."""
+    short = format(value, "g")
+    return short if float(short) == value else repr(value)
+
+
+def theme_label(theme: str, *, transparent: bool = False) -> str:
+    """``dark`` or, for a transparent background, ``dark-transparent`` (in file names)."""
+    return f"{theme}-transparent" if transparent else theme
+
+
+def command_for(
+    figure_id: str,
+    overrides: Mapping[str, Any],
+    *,
+    themes: Iterable[str] | None = None,
+    options: export.ExportOptions | None = None,
+    verb: str = "render",
+) -> str:
+    """The ``diagram-gen`` command that reproduces a render: the same parameters and,
+    when they were not the defaults, the same themes, formats, width, dpi and
+    background, so that running it writes the same files, byte for byte.
+
+    Parameters
+    ----------
+    figure_id : str
+        A registered figure.
+    overrides : mapping
+        The parameters as the reader set them (``--set KEY=VALUE``), in their order.
+    themes : iterable of str, optional
+        The themes rendered; both (the default) adds no ``--theme``.
+    options : ExportOptions, optional
+        The formats, dpi, background and width; the defaults add nothing.
+    verb : str
+        ``render``, or ``animate`` for the animation of the same figure.
+
+    Returns
+    -------
+    str
+        The command, quoted for a POSIX shell.
+    """
+    words = ["diagram-gen", verb, figure_id]
     for key, value in overrides.items():
-        words += ["--set", f"{key}={value}"]
+        text = _number_text(value) if isinstance(value, float) else str(value)
+        words += ["--set", f"{key}={text}"]
+    default = export.ExportOptions()
+    options = options or default
+    if tuple(options.formats) != default.formats:
+        words += ["--format", ",".join(options.formats)]
+    themes = tuple(themes) if themes is not None else tuple(THEMES)
+    if set(themes) != set(THEMES):
+        words += ["--theme", ",".join(themes)]
+    if options.width is not None:
+        words += ["--width", _number_text(float(options.width))]
+    if options.dpi != default.dpi:
+        words += ["--dpi", str(options.dpi)]
+    if options.transparent:
+        words.append("--transparent")
+    if options.slide:
+        words += ["--slide", options.slide]
+    if options.part:
+        words += ["--part", options.part]
     return shlex.join(words)
+
+
+def layout_suffix(options: export.ExportOptions) -> str:
+    """What a slide layout or a part adds to the file names, so that a slide render and
+    the page figure (or two parts) in one folder never overwrite each other:
+    ``-slide16x9``, ``-part-matrix``."""
+    suffix = f"-slide{options.slide.replace(':', 'x')}" if options.slide else ""
+    return suffix + (f"-part-{_name_part(options.part)}" if options.part else "")
+
+
+#: The build's extra file per figure: the dark theme's PNG without a background, for
+#: dark slides (``render(..., transparent_dark_png=True)``).
+TRANSPARENT_DARK_PNG = export.ExportOptions(formats=("png",), transparent=True)
 
 
 def render(
@@ -201,43 +301,103 @@ def render(
     *,
     themes: Iterable[str] = tuple(THEMES),
     options: export.ExportOptions | None = None,
+    transparent_dark_png: bool = False,
 ) -> dict[str, bytes]:
     """Render one figure in every requested theme and format, entirely in memory.
 
-    Returns file name -> bytes, including ``<id>.json`` with the caption, alt text,
-    parameters and command. Raises ``ValueError`` (one sentence) for bad parameters
-    before anything is drawn, so the caller can write all files or none.
+    Returns file name -> bytes, including ``<stem>.json`` with the caption, alt text,
+    parameters, size and command (names start with :func:`file_stem`). Raises
+    ``ValueError`` (one sentence) for bad parameters before anything is drawn, so the
+    caller can write all files or none. With ``transparent_dark_png`` (the site build),
+    the dark drawing is also written as a PNG without a background, the very file that
+    ``diagram-gen render ID --format png --theme dark --transparent`` writes.
     """
     spec = get(figure_id)
     options = options or export.ExportOptions()
     overrides = dict(overrides or {})
+    themes = tuple(themes)
     data = spec.data(overrides)
     spec.check_part(data, options.part)
     target = targets.slide(options.slide) if options.slide else None
+    stem = file_stem(figure_id, overrides) + layout_suffix(options)
     files: dict[str, bytes] = {}
+    size: tuple[float, float] | None = None
     for theme_name in themes:
         theme = THEMES[theme_name]
         salt = f"{figure_id}-{theme_name}"
+        label = theme_label(theme_name, transparent=options.transparent)
+        extra = transparent_dark_png and theme_name == "dark" and not options.transparent
         with theme_context(theme, salt=salt):
             drawing = spec.draw(data, theme, target=target, part=options.part)
-            fitted = export.fit(drawing, target, figure_id=figure_id, parts=spec.part_names(data))
+            drawing = export.fit(drawing, target, figure_id=figure_id, parts=spec.part_names(data))
             for fmt in options.formats:
-                name = export.file_name(figure_id, theme_name, fmt)
+                name = export.file_name(stem, label, fmt)
                 files[name] = export.drawing_bytes(
-                    fitted, fmt, salt=salt, options=options, name=figure_id
+                    drawing, fmt, salt=salt, options=options, name=figure_id
                 )
-    files[f"{figure_id}.json"] = metadata_json(spec, data, overrides)
+            if size is None:
+                size = export.drawing_size(drawing, options)
+            if extra:
+                name = export.file_name(stem, theme_label("dark", transparent=True), "png")
+                files[name] = export.drawing_bytes(
+                    drawing, "png", salt=salt, options=_transparent_png(options), name=figure_id
+                )
+    command = command_for(figure_id, overrides, themes=themes, options=options)
+    extras = {}
+    if transparent_dark_png and "dark" in themes and not options.transparent:
+        dark_options = _transparent_png(options)
+        extras["transparent_dark_png"] = {
+            "file": export.file_name(stem, theme_label("dark", transparent=True), "png"),
+            "command": command_for(figure_id, overrides, themes=("dark",), options=dark_options),
+        }
+    files[f"{stem}.json"] = metadata_json(
+        spec, data, overrides, command=command, size=size, extras=extras
+    )
     return files
 
 
-def metadata_json(spec: FigureSpec, data: Any, overrides: Mapping[str, Any]) -> bytes:
-    """What the site needs to show a figure: title, caption, alt text and its command."""
+def _transparent_png(options: export.ExportOptions) -> export.ExportOptions:
+    return dataclasses.replace(options, formats=("png",), transparent=True)
+
+
+def metadata_json(
+    spec: FigureSpec,
+    data: Any,
+    overrides: Mapping[str, Any],
+    *,
+    command: str | None = None,
+    size: tuple[float, float] | None = None,
+    extras: Mapping[str, Any] | None = None,
+) -> bytes:
+    """What the site and a lecturer need to reuse a figure, as JSON.
+
+    Title, caption and alt text; ``parameters``, the values drawn; ``parameter_ranges``,
+    each parameter's default and what it may be (:meth:`FigureSpec.parameters`, in
+    words), in the figure's order; ``size_in``, the
+    width and height in inches of the files written (their natural size unless
+    ``--width`` scaled them); ``command``, what reproduces them (:func:`command_for`);
+    and ``extras``, more files of the same render (the build's transparent dark PNG, and
+    the place for slide layouts: ``slides``), each with the command that writes it.
+    """
     meta = {
         "id": spec.id,
         "title": spec.title,
         "caption": spec.caption(data),
         "alt": spec.alt(data),
         "parameters": spec.resolve(overrides),
-        "command": command_for(spec.id, overrides),
+        # In the figure's own order (a list: the keys of this JSON are sorted).
+        "parameter_ranges": [
+            {"name": name, "default": default, "allowed": _allowed(spec, name)}
+            for name, default in spec.defaults.items()
+        ],
+        "command": command or command_for(spec.id, overrides),
     }
+    if size is not None:
+        meta["size_in"] = {"width": round(size[0], 2), "height": round(size[1], 2)}
+    meta.update(extras or {})
     return (json.dumps(meta, indent=2, ensure_ascii=False, sort_keys=True) + "\n").encode()
+
+
+def _allowed(spec: FigureSpec, name: str) -> str:
+    param = spec.parameters.get(name)
+    return param.describe() if param is not None else "any value"

@@ -64,7 +64,7 @@ class Plan:
             export.write_all(self.figures, files)
             targets = [str(self.figures / name) for name in files]
         else:
-            files = registry.render(task, {})
+            files = registry.render(task, {}, transparent_dark_png=True)
             export.write_all(self.figures, files)
             targets = [str(self.figures / name) for name in files]
         figure_id = task.removeprefix(deps.ANIMATION_TASK)

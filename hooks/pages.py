@@ -13,9 +13,12 @@ In a page's Markdown:
   ``prefers-reduced-motion`` source, so no script is needed for that). The alt text
   writes out every step, from ``docs/generated/figures/<id>-animation.json``;
 - ``{{ gallery() }}`` becomes every figure of ``docs/generated/figures.json`` with its
-  downloads and the command that renders it;
+  parameters and their ranges, its natural size, its downloads and the commands that
+  render them;
 - ``{{ arithmetic_set() }}`` becomes every preset of ``diagram_gen/presets.py`` (the
-  convolution arithmetic guide's cases), animated, with its downloads and its command.
+  convolution arithmetic guide's cases), animated, with its downloads and its command;
+- ``{{ install() }}`` becomes how to install ``diagram-gen`` from a clone, with a link
+  to the repository when mkdocs.yml sets ``repo_url``.
 
 Math written as ``$...$`` or ``$$...$$`` (pymdownx.arithmatex, generic mode) becomes
 MathML here, at build time: no script and no font is loaded from anywhere. The scripts
@@ -51,9 +54,8 @@ FIGURE_DIR = f"{GENERATED}/figures"
 THEMES = ("light", "dark")
 FORMATS = ("svg", "pdf", "png")
 
-MACRO = re.compile(
-    r"""\{\{\s*(figure|n|gallery|animation|arithmetic_set)\(\s*(?:["']([^"']+)["'])?\s*\)\s*\}\}"""
-)
+MACRO = re.compile(r"""\{\{\s*(figure|n|gallery|animation|install|arithmetic_set)"""
+                   r"""\(\s*(?:["']([^"']+)["'])?\s*\)\s*\}\}""")  # fmt: skip
 # Inline math with the punctuation right after it, which must not wrap onto a new line.
 INLINE_MATH = re.compile(r'<span class="arithmatex">\\\((.+?)\\\)</span>([.,;:!?)]*)', re.S)
 BLOCK_MATH = re.compile(r'<div class="arithmatex">\\\[(.+?)\\\]</div>', re.S)
@@ -135,15 +137,18 @@ def on_page_markdown(markdown, page, config, files):
             return numbers[argument]
         if macro == "arithmetic_set":
             return arithmetic_set(docs_dir, name, folder, _url_folder(page))
+        if macro == "install":
+            return install_markdown(config.get("repo_url"))
         manifest = _read_json(docs_dir, f"{GENERATED}/figures.json", name)
-        return "\n\n".join(
-            gallery_entry(
-                _read_json(docs_dir, f"{FIGURE_DIR}/{item['id']}.json", name),
-                folder,
-                animated=(docs_dir / FIGURE_DIR / f"{item['id']}-animation.json").is_file(),
-            )
-            for item in manifest
-        )
+        entries = []
+        for item in manifest:
+            motion_file = f"{FIGURE_DIR}/{item['id']}-animation.json"
+            motion = None
+            if (docs_dir / motion_file).is_file():
+                motion = _read_json(docs_dir, motion_file, name)
+            meta = _read_json(docs_dir, f"{FIGURE_DIR}/{item['id']}.json", name)
+            entries.append(gallery_entry(meta, folder, animated=motion is not None, motion=motion))
+        return "\n\n".join(entries)
 
     return MACRO.sub(replace, markdown)
 
@@ -227,36 +232,147 @@ def figure_markdown(meta: dict, folder: str, *, number: int | None = None) -> st
     )
 
 
-def gallery_entry(meta: dict, folder: str, *, animated: bool = False) -> str:
-    """One figure of the gallery: title, both previews, downloads and its command.
+def gallery_entry(
+    meta: dict, folder: str, *, animated: bool = False, motion: dict | None = None
+) -> str:
+    """One figure of the gallery, for a lecturer: title, both previews, the parameters
+    with their defaults and ranges, the natural size, the downloads (the dark PNG without
+    a background among them) and the commands that render them again.
 
-    An animated figure also offers its GIF, APNG and step PDF, and the command for them.
+    An animated figure also offers its GIF, APNG and step PDF, and the command for them
+    (from ``motion``, its ``-animation.json``, when given).
     """
+    figure_id = meta["id"]
     downloads = " · ".join(
         f"{theme}: "
         + ", ".join(
-            f"[{fmt.upper()}]({folder}/{meta['id']}-{theme}.{fmt}){{ download }}" for fmt in FORMATS
+            f"[{fmt.upper()}]({folder}/{figure_id}-{theme}.{fmt}){{ download }}" for fmt in FORMATS
         )
         for theme in THEMES
     )
-    entry = (
-        f"## {meta['title']} {{ #{meta['id']} }}\n\n"
-        f"{figure_markdown(meta, folder)}\n\n"
-        f"Download {downloads}.\n\n"
-        f"```bash\n{meta['command']}\n```"
-    )
+    commands = ["# every file above", meta["command"]]
+    clear = meta.get("transparent_dark_png")
+    if clear:
+        downloads += (
+            f", [PNG without a background]({folder}/{clear['file']}){{ download }} for dark slides"
+        )
+        commands = [
+            "# every file above but the PNG without a background",
+            meta["command"],
+            "# the dark PNG without a background",
+            clear["command"],
+        ]
+    parts = [
+        f"## {meta['title']} {{ #{figure_id} }}",
+        figure_markdown(meta, folder),
+        parameters_table(meta),
+        size_line(meta),
+        slides_markdown(meta),
+        f"Download {downloads}.",
+        "```bash\n" + "\n".join(commands) + "\n```",
+    ]
+    entry = "\n\n".join(part for part in parts if part)
     if not animated:
         return entry
     files = " · ".join(
         f"{theme}: "
         + ", ".join(
-            f"[{label}]({folder}/{meta['id']}-{theme}{suffix}){{ download }}"
+            f"[{label}]({folder}/{figure_id}-{theme}{suffix}){{ download }}"
             for label, suffix in ANIMATION_FILES
         )
         for theme in THEMES
     )
-    command = meta["command"].replace("diagram-gen render", "diagram-gen animate", 1)
+    if motion and motion.get("command"):
+        command = motion["command"]
+    else:
+        command = meta["command"].replace("diagram-gen render", "diagram-gen animate", 1)
     return f"{entry}\n\nAnimated, step by step: {files}.\n\n```bash\n{command}\n```"
+
+
+def parameters_table(meta: dict) -> str:
+    """The figure's parameters as the registry describes them: name, default, range.
+
+    Each range is :class:`diagram_gen.params.Param`'s own description, written into the
+    figure's JSON by the build; nothing here is typed by hand.
+    """
+    ranges = meta.get("parameter_ranges", [])
+    if not ranges:
+        return "This figure has no parameters."
+    rows = [
+        f"| `{item['name']}` | `{_cell(item['default'])}` | {_cell(item['allowed'])} |"
+        for item in ranges
+    ]
+    return "\n".join(
+        [
+            "| Parameter (`--set`) | Default | Allowed values |",
+            "| --- | --- | --- |",
+            *rows,
+        ]
+    )
+
+
+def _cell(value: object) -> str:
+    return html.escape(str(value)).replace("|", "\\|")
+
+
+CM_PER_INCH = 2.54
+
+
+def size_line(meta: dict) -> str:
+    """``Natural size: 7.2 × 3.1 in (18.3 × 7.9 cm); --width INCHES scales it...``."""
+    size = meta.get("size_in")
+    if not size:
+        return ""
+    width, height = size["width"], size["height"]
+    return (
+        f"Natural size: {width:.1f} × {height:.1f} in ({width * CM_PER_INCH:.1f} × "
+        f"{height * CM_PER_INCH:.1f} cm). `--width INCHES` scales it, text included."
+    )
+
+
+def slides_markdown(meta: dict) -> str:
+    """The figure's slide layouts, when the build wrote them; nothing until then.
+
+    This is the place for them: ``meta["slides"]`` (written into the figure's JSON next to
+    ``transparent_dark_png``) is a list of ``{"layout": "16:9", "size_in": {"width": ...,
+    "height": ...}, "command": "diagram-gen render ID --slide 16:9"}``; each becomes one
+    line with its size and command.
+    """
+    slides = meta.get("slides") or []
+    if not slides:
+        return ""
+    lines = ["For slides:", ""]
+    for slide in slides:
+        size = slide.get("size_in") or {}
+        where = f" ({size['width']:.2f} × {size['height']:.2f} in)" if size else ""
+        lines.append(f"- {slide['layout']}{where}: `{slide['command']}`")
+    return "\n".join(lines)
+
+
+def install_markdown(repo_url: str | None) -> str:
+    """How to install ``diagram-gen`` from a clone, as the README says; with a link to the
+    repository (and its clone command) when mkdocs.yml sets ``repo_url``."""
+    if repo_url:
+        folder = posixpath.basename(repo_url.rstrip("/")).removesuffix(".git")
+        where = f"From a clone of [the repository]({repo_url}):"
+        lines = [f"git clone {repo_url}", f"cd {folder}"]
+    else:
+        where = "In a clone of the project's repository:"
+        lines = []
+    lines += [
+        "# once: creates .venv with the pinned packages, renders every figure",
+        "make figures",
+        "# every figure and its parameters",
+        ".venv/bin/diagram-gen list",
+    ]
+    commands = "\n".join(lines)
+    return (
+        f"{where}\n\n```bash\n{commands}\n```\n\n"
+        "The first `make` installs the pinned Python packages into `.venv` (a few minutes). "
+        "It needs Python 3.11 or newer, GNU make 4.3 or newer and Graphviz's `dot` "
+        "(Debian: `sudo apt-get install graphviz`). Then `.venv/bin/diagram-gen` renders "
+        "any figure below: its command is under it."
+    )
 
 
 ANIMATION_FILES = (("GIF", ".gif"), ("APNG", ".apng"), ("step PDF", "-steps.pdf"))

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import os
+import shlex
 import subprocess
 import sys
 from pathlib import Path
@@ -73,12 +75,14 @@ def test_render_with_overrides_and_a_subset(capsys, tmp_path):
     )
     assert status == 0
     assert sorted(p.name for p in tmp_path.iterdir()) == [
-        "conv-matrix-dark.svg",
-        "conv-matrix.json",
+        "conv-matrix-kernel3-paddingsame-dark.svg",
+        "conv-matrix-kernel3-paddingsame.json",
     ]
-    meta = (tmp_path / "conv-matrix.json").read_text()
-    assert '"command": "diagram-gen render conv-matrix --set kernel=3 --set padding=same"' in meta
-    assert "A 9 by 9 weight matrix" in meta
+    meta = json.loads((tmp_path / "conv-matrix-kernel3-paddingsame.json").read_text())
+    assert meta["command"] == (
+        "diagram-gen render conv-matrix --set kernel=3 --set padding=same --format svg --theme dark"
+    )
+    assert "A 9 by 9 weight matrix" in meta["alt"]
 
 
 BAD_INPUTS = [
@@ -251,3 +255,99 @@ def test_ci_false_is_not_ci(monkeypatch, value, expected):
 
     monkeypatch.setenv("CI", value)
     assert is_ci() is expected
+
+
+# --- file names of variants, and the saved command -------------------------------------
+
+
+def names_in(folder: Path) -> set[str]:
+    return {p.name for p in folder.iterdir()}
+
+
+def test_changed_parameters_are_in_the_file_names(capsys, tmp_path):
+    # Proves two variants rendered into one folder keep their own files: the parameters
+    # that differ from the defaults are in the names (in the figure's parameter order,
+    # whatever order --set named them), the defaults keep the plain names the site uses.
+    assert run(capsys, "render", "conv-sliding", "--out", str(tmp_path))[0] == 0
+    assert run(capsys, "render", "conv-sliding", "--set", "width=4", "--set", "stride=2",
+               "--out", str(tmp_path))[0] == 0  # fmt: skip
+    plain = {f"conv-sliding-{t}.{f}" for t in ("light", "dark") for f in ("svg", "pdf", "png")}
+    variant = {name.replace("conv-sliding-", "conv-sliding-width4-stride2-") for name in plain}
+    assert names_in(tmp_path) == plain | variant | {"conv-sliding.json",
+                                                   "conv-sliding-width4-stride2.json"}  # fmt: skip
+    # Each file holds its own variant, not the last one written.
+    plain_meta = json.loads((tmp_path / "conv-sliding.json").read_text())
+    variant_meta = json.loads((tmp_path / "conv-sliding-width4-stride2.json").read_text())
+    assert plain_meta["parameters"]["stride"] == 1 and variant_meta["parameters"]["stride"] == 2
+    assert (tmp_path / "conv-sliding-light.svg").read_bytes() != (
+        tmp_path / "conv-sliding-width4-stride2-light.svg"
+    ).read_bytes()
+    # Setting a parameter to its default is the default figure, under the default name.
+    again = tmp_path / "again"
+    assert run(capsys, "render", "conv-sliding", "--set", "stride=1", "--format", "svg",
+               "--theme", "light", "--out", str(again))[0] == 0  # fmt: skip
+    assert "conv-sliding-light.svg" in names_in(again)
+
+
+def test_animation_file_names_carry_the_changed_parameters(capsys, tmp_path):
+    # Proves `animate` names its files like `render`: a stride of 2 is in every name.
+    argv = ["animate", "conv-sliding", "--set", "stride=2", "--format", "gif", "--theme", "light"]
+    status, _, err = run(capsys, *argv, "--out", str(tmp_path))
+    assert status == 0, err
+    assert names_in(tmp_path) == {
+        "conv-sliding-stride2-light.gif",
+        "conv-sliding-stride2-animation.json",
+    }
+
+
+def test_file_stem_of_text_values_is_safe_and_distinct():
+    # Proves a text parameter (a file path) becomes a safe file name part, and two paths
+    # that read alike once cleaned still get different names.
+    first = registry.file_stem("cost-measured", {"path": "data/a b.json"})
+    second = registry.file_stem("cost-measured", {"path": "data/a_b.json"})
+    assert first != second
+    for stem in (first, second):
+        assert stem.startswith("cost-measured-path") and "/" not in stem and " " not in stem
+
+
+SAVED_COMMAND_CASES = [
+    # argv without --out: the defaults, every render option, Graphviz, a float, an animation
+    ["render", "fc-matrix"],
+    ["render", "conv-matrix", "--set", "kernel=3", "--set", "padding=same", "--format",
+     "pdf,png", "--theme", "dark", "--transparent", "--width", "4.5", "--dpi", "120"],
+    ["render", "conv-dense-graph", "--format", "svg,png", "--theme", "light", "--width", "5"],
+    ["render", "tied-training", "--set", "learning_rate=0.125", "--format", "svg",
+     "--theme", "dark"],
+    ["animate", "conv-sliding", "--set", "stride=2", "--format", "gif,pdf", "--theme",
+     "dark", "--fps", "2.5", "--transparent"],
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("argv", SAVED_COMMAND_CASES, ids=lambda argv: " ".join(argv[:2]))
+def test_the_saved_command_writes_the_same_files_again(capsys, tmp_path, argv):
+    # Proves the command saved in the JSON is complete: run as saved, into another
+    # folder, it writes the same file names with the same bytes (the JSON included), so
+    # theme, format, width, dpi and background were all recorded, not only --set.
+    first, second = tmp_path / "first", tmp_path / "second"
+    status, _, err = run(capsys, *argv, "--out", str(first))
+    assert status == 0, err
+    (meta_name,) = [p.name for p in first.glob("*.json")]
+    command = json.loads((first / meta_name).read_text())["command"]
+    words = shlex.split(command)
+    assert words[:2] == ["diagram-gen", argv[0]]
+    status, _, err = run(capsys, *words[1:], "--out", str(second))
+    assert status == 0, err
+    assert names_in(second) == names_in(first)
+    for name in names_in(first):
+        assert (second / name).read_bytes() == (first / name).read_bytes(), name
+    # And the command holds no option that was not given.
+    for flag in ("--theme", "--format", "--width", "--dpi", "--transparent", "--fps"):
+        assert (flag in words) == (flag in argv), flag
+
+
+def test_transparent_files_are_named_apart_from_opaque_ones(capsys, tmp_path):
+    # Proves --transparent files do not overwrite the opaque ones in the same folder.
+    for extra in ([], ["--transparent"]):
+        assert run(capsys, "render", "fc-matrix", "--format", "png", "--theme", "dark",
+                   *extra, "--out", str(tmp_path))[0] == 0  # fmt: skip
+    assert {"fc-matrix-dark.png", "fc-matrix-dark-transparent.png"} <= names_in(tmp_path)

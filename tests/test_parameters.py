@@ -189,4 +189,5 @@ def test_every_figure_with_steps_animates_with_any_valid_parameters(figure_id, d
     except ValueError as error:
         one_sentence(error)
         return
-    assert Image.open(io.BytesIO(files[f"{figure_id}-light.gif"])).n_frames == len(steps)
+    name = animate.file_names(registry.file_stem(figure_id, overrides), "light")["gif"]
+    assert Image.open(io.BytesIO(files[name])).n_frames == len(steps)

@@ -130,6 +130,8 @@ def test_no_orphaned_figures(site, pages):
         for theme in THEMES
         for fmt in export.FORMATS
     }
+    # The dark PNG without a background that the build adds for dark slides (the gallery).
+    expected |= {f"{fid}-dark-transparent.png" for fid in registry.FIGURES}
     # The animations of the figures with steps (the pages and the gallery use them all).
     for fid in animate.animated_ids():
         expected.add(f"{fid}-animation.json")

@@ -121,7 +121,8 @@ def test_every_figure_fits_a_slide_legibly_or_offers_parts_that_do(
     parts = spec.part_names(spec.data({}))
     if status == 0:
         assert figure_id not in NOT_YET_ON_A_SLIDE[slide], "it fits now: take it off the list"
-        _assert_fills_the_slide((out / f"{figure_id}-light.svg").read_bytes(), slide)
+        name = f"{figure_id}-slide{slide.replace(':', 'x')}-light.svg"
+        _assert_fills_the_slide((out / name).read_bytes(), slide)
         return
     assert status == 2, err
     assert err.count("\n") == 1 and "too much for" in err and err.strip().endswith(".")
@@ -133,7 +134,8 @@ def test_every_figure_fits_a_slide_legibly_or_offers_parts_that_do(
     fitting = []
     for part in parts:
         if _slide_render(figure_id, slide, out, part) == 0:
-            _assert_fills_the_slide((out / f"{figure_id}-light.svg").read_bytes(), slide)
+            name = f"{figure_id}-slide{slide.replace(':', 'x')}-part-{part}-light.svg"
+            _assert_fills_the_slide((out / name).read_bytes(), slide)
             fitting.append(part)
     capsys.readouterr()
     if figure_id in NOT_YET_ON_A_SLIDE[slide]:
@@ -150,7 +152,7 @@ def test_slide_size_holds_in_every_format_and_with_transparency(fmt, tmp_path):
     argv = ["render", "conv-matrix", "--slide", "16:9", "--format", fmt, "--theme", "dark",
             "--transparent", "--dpi", "100", "--out", str(out)]  # fmt: skip
     assert cli.main(argv) == 0
-    data = (out / f"conv-matrix-dark.{fmt}").read_bytes()
+    data = (out / f"conv-matrix-slide16x9-dark-transparent.{fmt}").read_bytes()
     if fmt == "pdf":
         box = PdfReader(io.BytesIO(data)).pages[0].mediabox
         width, height = float(box.width) / 72, float(box.height) / 72
@@ -172,7 +174,9 @@ def test_a_figure_with_parts_offers_them_and_each_part_fits(tmp_path, capsys):
         argv = ["render", "conv-linked", "--slide", "16:9", "--part", part, "--format", "svg",
                 "--theme", "light", "--out", str(out)]  # fmt: skip
         assert cli.main(argv) == 0
-        measure = targets.measure_svg((out / "conv-linked-light.svg").read_bytes())
+        measure = targets.measure_svg(
+            (out / f"conv-linked-slide16x9-part-{part}-light.svg").read_bytes()
+        )
         assert measure.min_text >= 12 - 0.01 and measure.height <= 7.5 + 0.01
     assert cli.main(["render", "conv-linked", "--part", "legend", "--out", str(out)]) == 2
     assert "its parts are window, matrix, network" in capsys.readouterr().err
@@ -232,3 +236,22 @@ def test_panels_take_rows_that_fit_their_room():
     across, down = _panels.room(targets.SLIDES["16:9"])
     assert across == pytest.approx(13.333 * targets.PAGE.min_text / 12)
     assert down == pytest.approx(7.5 * targets.PAGE.min_text / 12)
+
+
+def test_slide_and_part_renders_never_overwrite_the_page_figure(tmp_path):
+    # Proves a slide render, a part and the page figure coexist in one folder, and each
+    # one's saved command names its layout.
+    out = tmp_path / "out"
+    for extra in ([], ["--slide", "16:9", "--part", "matrix"], ["--part", "window"]):
+        argv = ["render", "conv-linked", "--format", "svg", "--theme", "light", *extra]
+        assert cli.main([*argv, "--out", str(out)]) == 0
+    names = sorted(p.name for p in out.iterdir())
+    assert names == sorted([
+        "conv-linked-light.svg", "conv-linked.json",
+        "conv-linked-slide16x9-part-matrix-light.svg", "conv-linked-slide16x9-part-matrix.json",
+        "conv-linked-part-window-light.svg", "conv-linked-part-window.json",
+    ])  # fmt: skip
+    import json
+
+    meta = json.loads((out / "conv-linked-slide16x9-part-matrix.json").read_text())
+    assert meta["command"].endswith("--slide 16:9 --part matrix")
