@@ -433,18 +433,19 @@ def render_preset(slug: str) -> dict[str, bytes]:
 
     preset = presets.get(slug)
     files = render_animation(preset.figure, preset.overrides)
+    stem = registry.file_stem(preset.figure, preset.overrides)
     stills = registry.render(
         preset.figure, preset.overrides, options=export.ExportOptions(formats=("png",))
     )
     renamed: dict[str, bytes] = {}
     for theme in THEMES:
-        own, theirs = file_names(preset.figure, theme), preset_file_names(preset, theme)
+        own, theirs = file_names(stem, theme), preset_file_names(preset, theme)
         for fmt in FORMATS:
             renamed[theirs[fmt]] = files[own[fmt]]
-        renamed[theirs["still"]] = stills[export.file_name(preset.figure, theme, "png")]
-    motion = json.loads(files[f"{preset.figure}-animation.json"])
+        renamed[theirs["still"]] = stills[export.file_name(stem, theme, "png")]
+    motion = json.loads(files[f"{stem}-animation.json"])
     motion["id"] = preset.file_prefix
-    meta = json.loads(stills[f"{preset.figure}.json"])
+    meta = json.loads(stills[f"{stem}.json"])
     meta.update(
         figure=preset.figure,
         id=preset.file_prefix,

@@ -218,7 +218,8 @@ def test_the_gallery_command_makes_the_same_bytes(built, tmp_path):
     assert cli.main(argv) == 0
     for theme in ("light", "dark"):
         theirs = animate.preset_file_names(preset, theme)
-        for fmt, name in animate.file_names(preset.figure, theme).items():
+        stem = registry.file_stem(preset.figure, preset.overrides)
+        for fmt, name in animate.file_names(stem, theme).items():
             assert (tmp_path / name).read_bytes() == (built / theirs[fmt]).read_bytes()
 
 
