@@ -29,6 +29,8 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
+import graphviz
+
 from diagram_gen import export, figures, params, targets
 from diagram_gen.style import THEMES, Theme, theme_context
 
@@ -350,10 +352,73 @@ def render(
             "file": export.file_name(stem, theme_label("dark", transparent=True), "png"),
             "command": command_for(figure_id, overrides, themes=("dark",), options=dark_options),
         }
+        light_svg = files.get(export.file_name(stem, "light", "svg"))
+        extras["slides"] = slide_layouts(spec, data, overrides, light_svg)
     files[f"{stem}.json"] = metadata_json(
         spec, data, overrides, command=command, size=size, extras=extras
     )
     return files
+
+
+def _slide_layout(spec: FigureSpec, data: Any, target, page_svg: bytes | None, part=None):
+    """The measure of the figure laid out and fitted for ``target``, or the sentence that
+    refuses it. A figure that lays itself out for a target (or a part) is drawn for it;
+    any other is the page figure scaled, so its page SVG's measure says it all."""
+    from diagram_gen.style import LIGHT
+
+    adapts = "target" in inspect.signature(spec.module.render).parameters
+    if page_svg is not None and not adapts and part is None:
+        measure = targets.measure_svg(page_svg)
+        measure = measure.scaled(targets.fitting_factor(measure, target))
+        try:
+            targets.check_fit(measure, target, figure_id=spec.id, parts=spec.part_names(data))
+        except targets.TooMuchForTarget as refusal:
+            return None, str(refusal)
+        return measure, None
+    try:
+        with theme_context(LIGHT, salt=spec.id):
+            drawing = spec.draw(data, LIGHT, target=target, part=part)
+            fitted = export.fit(drawing, target, figure_id=spec.id, parts=spec.part_names(data))
+            if isinstance(fitted, graphviz.Digraph):
+                measure = targets.measure_svg(export.graph_bytes(fitted, "svg",
+                                              options=export.ExportOptions()))  # fmt: skip
+            else:
+                measure = targets.measure_figure(fitted)
+    except targets.TooMuchForTarget as refusal:
+        return None, str(refusal)
+    return measure, None
+
+
+def slide_layouts(spec: FigureSpec, data: Any, overrides: Mapping[str, Any], page_svg):
+    """For the gallery: each slide layout's size and smallest text and its command, or,
+    for a figure with too much for the slide, each part's (or that it is not laid out
+    for it yet)."""
+    found = []
+    for name, target in targets.SLIDES.items():
+        options = export.ExportOptions(slide=name)
+        measure, refusal = _slide_layout(spec, data, target, page_svg)
+        entry: dict[str, Any] = {"layout": name, "command": command_for(spec.id, overrides,
+                                 options=options)}  # fmt: skip
+        if measure is not None:
+            entry.update(size_in=_size(measure), min_text_pt=round(measure.min_text, 1))
+        else:
+            entry["refused"] = refusal
+            entry["parts"] = []
+            for part in spec.part_names(data):
+                part_measure, _ = _slide_layout(spec, data, target, None, part)
+                part_options = dataclasses.replace(options, part=part)
+                entry["parts"].append({
+                    "part": part,
+                    "fits": part_measure is not None,
+                    "size_in": _size(part_measure) if part_measure else None,
+                    "command": command_for(spec.id, overrides, options=part_options),
+                })  # fmt: skip
+        found.append(entry)
+    return found
+
+
+def _size(measure) -> dict[str, float]:
+    return {"width": round(measure.width, 2), "height": round(measure.height, 2)}
 
 
 def _transparent_png(options: export.ExportOptions) -> export.ExportOptions:

@@ -331,21 +331,26 @@ def size_line(meta: dict) -> str:
 
 
 def slides_markdown(meta: dict) -> str:
-    """The figure's slide layouts, when the build wrote them; nothing until then.
-
-    This is the place for them: ``meta["slides"]`` (written into the figure's JSON next to
-    ``transparent_dark_png``) is a list of ``{"layout": "16:9", "size_in": {"width": ...,
-    "height": ...}, "command": "diagram-gen render ID --slide 16:9"}``; each becomes one
-    line with its size and command.
-    """
+    """The figure's slide layouts, as the build measured them (``meta["slides"]``,
+    :func:`diagram_gen.registry.slide_layouts`): each layout's size, smallest text and
+    command, or, for a figure with too much for one slide, its parts' commands."""
     slides = meta.get("slides") or []
     if not slides:
         return ""
-    lines = ["For slides:", ""]
+    lines = ["For slides (every text 12 pt or more):", ""]
     for slide in slides:
-        size = slide.get("size_in") or {}
-        where = f" ({size['width']:.2f} × {size['height']:.2f} in)" if size else ""
-        lines.append(f"- {slide['layout']}{where}: `{slide['command']}`")
+        layout = slide["layout"]
+        if slide.get("size_in"):
+            size = slide["size_in"]
+            lines.append(
+                f"- {layout}: {size['width']:.2f} × {size['height']:.2f} in, smallest text "
+                f"{slide['min_text_pt']:g} pt: `{slide['command']}`"
+            )
+        elif slide.get("parts") and all(part["fits"] for part in slide["parts"]):
+            lines.append(f"- {layout}: too much for one slide; one part a slide:")
+            lines += [f"    - {part['part']}: `{part['command']}`" for part in slide["parts"]]
+        else:
+            lines.append(f"- {layout}: not laid out for this slide yet.")
     return "\n".join(lines)
 
 

@@ -9,6 +9,7 @@ every ``--slide`` render from its output, never from the drawing code.
 from __future__ import annotations
 
 import io
+import json
 
 import graphviz
 import pytest
@@ -255,3 +256,35 @@ def test_slide_and_part_renders_never_overwrite_the_page_figure(tmp_path):
 
     meta = json.loads((out / "conv-linked-slide16x9-part-matrix.json").read_text())
     assert meta["command"].endswith("--slide 16:9 --part matrix")
+
+
+@pytest.mark.parametrize("figure_id", ["conv-matrix", "fc-graph", "conv-linked", "pooling"])
+def test_the_gallery_slide_sizes_are_the_slide_renders(figure_id, tmp_path):
+    # Proves what the gallery says about slides (the build's slide_layouts) is what
+    # --slide really writes: the same size and smallest text, or a refusal with parts
+    # whose renders have the sizes listed.
+    meta = json.loads(
+        registry.render(figure_id, {}, options=export.ExportOptions(formats=("svg",)),
+                        transparent_dark_png=True)[f"{figure_id}.json"]
+    )  # fmt: skip
+    for slide in meta["slides"]:
+        layout = slide["layout"].replace(":", "x")
+        out = tmp_path / layout
+        status = _slide_render(figure_id, slide["layout"], out)
+        if "size_in" in slide:
+            assert status == 0
+            measure = targets.measure_svg(
+                (out / f"{figure_id}-slide{layout}-light.svg").read_bytes()
+            )
+            assert slide["size_in"] == {"width": round(measure.width, 2),
+                                        "height": round(measure.height, 2)}  # fmt: skip
+            assert slide["min_text_pt"] == pytest.approx(measure.min_text, abs=0.06)
+            continue
+        assert status == 2
+        for part in slide["parts"]:
+            fits = _slide_render(figure_id, slide["layout"], out, part["part"]) == 0
+            assert fits == part["fits"]
+            if fits:
+                name = f"{figure_id}-slide{layout}-part-{part['part']}-light.svg"
+                measure = targets.measure_svg((out / name).read_bytes())
+                assert part["size_in"]["width"] == round(measure.width, 2)
