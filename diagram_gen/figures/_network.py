@@ -429,12 +429,21 @@ def stacked_spacing(count: int, base: float, least: float, across: float = 6.4) 
     return max(least, min(base, across / (count - 1)))
 
 
+#: How much wider a bold line is than the same line measured in the regular face.
+BOLD_ALLOWANCE = 1.1
+
+
 def panel_offset(
     fig: Figure, texts: Sequence[Sequence[str]], row_width: float, gap: float
 ) -> float:
     """How far apart two panels side by side start: the wider of a row (plus its nodes)
-    and the widest of the panels' ``texts`` at title size, plus ``gap`` inches."""
-    widest = max(text_size(fig, text, TITLE_FONT)[0] for triple in texts for text in triple)
+    and the widest of the panels' ``texts`` (a title at title size, then lines at note
+    size), plus ``gap`` inches. Bold text is up to :data:`BOLD_ALLOWANCE` wider."""
+    widest = max(
+        text_size(fig, text, TITLE_FONT if line == 0 else NOTE_FONT)[0] * BOLD_ALLOWANCE
+        for triple in texts
+        for line, text in enumerate(triple)
+    )
     return max(row_width + 0.6, widest) + gap
 
 
