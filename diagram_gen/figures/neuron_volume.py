@@ -45,24 +45,26 @@ example = examples.volume_example
 MAX_SIZE = 64
 MAX_CHANNELS = 6
 MAX_KERNELS = 6
-#: Inches of the input volume's front face; the output is drawn to the same scale.
-VOLUME_INCHES = 3.4
+#: Inches of the input volume's front face; the output is drawn to the same scale. The
+#: figure is laid out for the page column (7.17 in): two volumes, the gap between them
+#: and the column's label fit across it with text of 9 pt or more.
+VOLUME_INCHES = 1.6
 #: Inches per channel (or feature map) along the receding direction, at most and at least.
-DEPTH_INCHES = 0.36
+DEPTH_INCHES = 0.34
 MIN_DEPTH_INCHES = 0.2
 #: Widest row of kernels, in inches.
-MAX_ROW_INCHES = 12.0
+MAX_ROW_INCHES = 6.2
 #: Radius of a neuron of the depth column, in inches; from VALUE_RADIUS up, the neuron's
 #: activation is written in it, otherwise beside the column.
 NEURON_RADIUS = 0.16
 VALUE_RADIUS = 0.15
 #: Space between the input and the output volume, and between kernels, in inches.
-VOLUME_GAP = 1.9
-KERNEL_GAP = 0.45
+VOLUME_GAP = 0.7
+KERNEL_GAP = 0.15
 #: Font sizes in points (nothing under 9 pt).
-LABEL_FONT = 12
-NOTE_FONT = 11.5
-VALUE_FONT = 9
+LABEL_FONT = 11
+NOTE_FONT = 10.5
+VALUE_FONT = 9.5
 
 
 @dataclass(frozen=True)
@@ -126,7 +128,8 @@ def projection(data: NeuronVolumeData) -> Oblique:
 
     The input's side is VOLUME_INCHES and a layer of depth DEPTH_INCHES, unless the row
     of kernels (each as large as the field) would then be wider than MAX_ROW_INCHES:
-    depth shrinks first (down to MIN_DEPTH_INCHES), then the whole drawing.
+    depth shrinks first (down to MIN_DEPTH_INCHES), then the whole drawing, to half its
+    scale at most.
     """
     channels, height, width = data.input_shape
     kernels, _, _, kw = data.kernel_shape
@@ -138,7 +141,10 @@ def projection(data: NeuronVolumeData) -> Oblique:
         room = MAX_ROW_INCHES - gaps - kernels * kw * unit
         depth = max(MIN_DEPTH_INCHES, room / (kernels * channels * cos))
     if kernels * (kw * unit + channels * depth * cos) + gaps > MAX_ROW_INCHES:
-        unit = (MAX_ROW_INCHES - gaps - kernels * channels * depth * cos) / (kernels * kw)
+        # Never under half the volume's own scale: a row of many deep kernels is then
+        # wider than the column, and the browser shrinks the figure to fit.
+        fitted = (MAX_ROW_INCHES - gaps - kernels * channels * depth * cos) / (kernels * kw)
+        unit = max(fitted, unit / 2)
     return Oblique(unit=unit, depth_unit=depth)
 
 
@@ -166,7 +172,7 @@ def draw_neuron_volume(ax: Axes, data: NeuronVolumeData, *, theme: Theme) -> dic
     label_h = _volume.text_size(ax, "kernel 1", LABEL_FONT)[1]
     kernel_y = label_h + 0.6 + channels * -dy  # the top of the kernels' front faces
     kernel_bottom = kernel_y + kh * proj.unit
-    volume_y = kernel_bottom + 0.9 + max(channels, kernels) * -dy
+    volume_y = kernel_bottom + 0.7 + max(channels, kernels) * -dy
     in_origin = (0.0, volume_y)
     out_origin = (width * proj.unit + channels * dx + VOLUME_GAP, volume_y)
 
@@ -431,7 +437,7 @@ def _labels(
         gid="output-dim",
         fontsize=LABEL_FONT,
     ).values()
-    below = out_origin[1] + max(height, out_h) * proj.unit + 0.55
+    below = out_origin[1] + max(height, out_h) * proj.unit + 0.45
     texts.append(
         ax.text(
             in_origin[0],
@@ -444,20 +450,21 @@ def _labels(
             gid="input-title",
         )
     )
-    texts.append(
-        ax.text(
-            out_origin[0],
-            below,
-            f"output volume {_volume.shape_text(data.output_shape, ' × ')}\n"
-            f"(stride 1, no padding: one {out_h} × {out_w} map per kernel)",
-            ha="left",
-            va="top",
-            fontsize=LABEL_FONT,
-            color=theme.foreground,
-            linespacing=1.3,
-            gid="output-title",
-        )
+    output_title = ax.text(
+        out_origin[0],
+        below,
+        f"output volume {_volume.shape_text(data.output_shape, ' × ')}\n"
+        f"(stride 1, no padding:\none {out_h} × {out_w} map per kernel)",
+        ha="left",
+        va="top",
+        fontsize=LABEL_FONT,
+        color=theme.foreground,
+        linespacing=1.3,
+        gid="output-title",
     )
+    texts.append(output_title)
+    renderer = ax.figure.canvas.get_renderer()
+    title_height = output_title.get_window_extent(renderer).height / ax.figure.dpi
     # The field: named above the input, right of the line that rises from it (the
     # kernels' row starts further right, and their lines run down to the right).
     r0, c0 = data.field_start
@@ -481,7 +488,7 @@ def _labels(
     x, y = neurons[-1]
     right, corner = proj.point(out_origin, out_w, 0, kernels)
     right += 0.3
-    text = f"depth column:\n{kernels} neurons, one per kernel,\nall seeing the same field"
+    text = f"depth column:\n{kernels} neurons,\none per kernel,\nall seeing\nthe same field"
     if neuron_radius(proj) < VALUE_RADIUS:  # too small to hold their numbers
         text += "\nactivations " + ", ".join(format_number(v) for v in data.column)
     label = ax.text(
@@ -510,8 +517,8 @@ def _labels(
     texts.append(
         ax.text(
             out_origin[0],
-            below + 0.75,
-            f"hatched front: feature map 1, {out_h} × {out_w} = {out_h * out_w} neurons\n"
+            below + title_height + 0.2,
+            f"hatched front: feature map 1,\n{out_h} × {out_w} = {out_h * out_w} neurons\n"
             f"that all share kernel 1",
             ha="left",
             va="top",
