@@ -24,9 +24,9 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.patches import Circle, FancyArrowPatch, Polygon
 
-from diagram_gen import examples
+from diagram_gen import examples, targets
 from diagram_gen.examples import ConvLayer, format_number
-from diagram_gen.figures import _volume
+from diagram_gen.figures import _network, _volume
 from diagram_gen.figures._volume import Oblique
 from diagram_gen.params import Int
 from diagram_gen.style import Theme, text_colour_on
@@ -116,11 +116,17 @@ def compute(example: ConvLayer) -> NeuronVolumeData:
     )
 
 
-def render(data: NeuronVolumeData, theme: Theme) -> Figure:
-    fig, ax = _volume.new_canvas(theme)
-    draw_neuron_volume(ax, data, theme=theme)
-    _volume.fit(fig, ax)
-    return fig
+def render(data: NeuronVolumeData, theme: Theme, target: targets.Target | None = None) -> Figure:
+    """The notes under the volumes in the page column; on a slide, whichever of that
+    and the notes in a column on the right reads larger."""
+
+    def build(notes_beside: bool) -> Figure:
+        fig, ax = _volume.new_canvas(theme)
+        draw_neuron_volume(ax, data, theme=theme, notes_beside=notes_beside)
+        _volume.fit(fig, ax)
+        return fig
+
+    return _network.for_target(build, target)
 
 
 def projection(data: NeuronVolumeData) -> Oblique:
@@ -153,7 +159,9 @@ def neuron_radius(proj: Oblique) -> float:
     return min(NEURON_RADIUS, 0.45 * proj.depth_unit)
 
 
-def draw_neuron_volume(ax: Axes, data: NeuronVolumeData, *, theme: Theme) -> dict[str, list]:
+def draw_neuron_volume(
+    ax: Axes, data: NeuronVolumeData, *, theme: Theme, notes_beside: bool = False
+) -> dict[str, list]:
     """Draw the input with its field, the kernels, the output with its column and map.
 
     Gids: faces ``input-front|top|side``, ``field-…``, ``output-…``, ``kernel-{k}-…``;
@@ -358,7 +366,9 @@ def draw_neuron_volume(ax: Axes, data: NeuronVolumeData, *, theme: Theme) -> dic
             )
         )
 
-    artists["texts"] += _labels(ax, data, proj, in_origin, out_origin, neurons, theme=theme)
+    artists["texts"] += _labels(
+        ax, data, proj, in_origin, out_origin, neurons, theme=theme, beside=notes_beside
+    )
     return artists
 
 
@@ -413,6 +423,7 @@ def _labels(
     neurons: list[tuple[float, float]],
     *,
     theme: Theme,
+    beside: bool = False,
 ) -> list:
     """Dimensions on every edge, the names of the volumes, the field, column and map."""
     channels, height, width = data.input_shape
@@ -528,6 +539,19 @@ def _labels(
             gid="map-label",
         )
     )
+    if beside:
+        # A column of the three notes right of the depth column's label, from its top:
+        # a slide is wide and short, and the notes under the volumes would make it tall.
+        notes_x = right + max(
+            _volume.text_size(ax, line, NOTE_FONT)[0] for line in label.get_text().split("\n")
+        )
+        notes_x += 0.35
+        y = corner + 0.1
+        by_gid = {text.get_gid(): text for text in texts}
+        for gid in ("input-title", "output-title", "map-label"):
+            text = by_gid[gid]
+            text.set_position((notes_x, y))
+            y += text.get_window_extent(renderer).height / ax.figure.dpi + 0.2
     return texts
 
 
