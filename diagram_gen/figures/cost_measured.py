@@ -53,7 +53,7 @@ NAMES = {
     "direct": "direct loop over kernel taps",
 }
 FIGSIZE = (7.0, 6.2)  # the page column (7.17 in); a slide scales it up
-AXES = (0.135, 0.39, 0.45, 0.54)
+AXES = (0.15, 0.39, 0.45, 0.54)
 #: Smallest vertical distance between two end labels, in points.
 LABEL_GAP = 30.0
 #: Width the memory-limit label needs right of its line, in points.
@@ -518,7 +518,7 @@ def _draw_end_labels(ax, data: CostData, theme: Theme) -> list:
         else:
             name = NAMES[s.method]  # top left, in two lines, pointing at its end
             cut = name.rfind(" ", 0, len(name) // 2 + 4)
-            text = f"{name[:cut]}\n{name[cut + 1 :]}: {time}"
+            text = f"{name[:cut]}\n{name[cut + 1 :]}:\n{time}"
             label = _lineplot.curve_label(
                 ax, x, y, text, theme, gid=f"label-{s.method}", ha="left", va="top",
                 arrow=True, text_at=(0.03, 0.97),
