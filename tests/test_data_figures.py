@@ -496,3 +496,18 @@ def test_no_text_is_smaller_than_nine_points(figure_id):
     _, fig = render(figure_id)
     sizes = [t.get_fontsize() for t in fig.findobj(Text) if t.get_text()]
     assert sizes and min(sizes) >= 9
+
+
+def test_tied_training_panels_stack_in_the_column_and_stand_side_by_side_on_a_slide():
+    # Proves the layout follows the target: for the page the loss plot lies above the
+    # difference plot, 7 in wide or less; for a 16:9 slide they share a row.
+    from diagram_gen import targets
+
+    spec = registry.get("tied-training")
+    data = spec.data()
+    page = spec.draw(data, LIGHT)
+    (loss, diff) = (ax.get_position() for ax in page.axes)
+    assert loss.y0 > diff.y1 and page.get_size_inches()[0] <= targets.PAGE.width
+    slide = spec.draw(data, LIGHT, target=targets.SLIDES["16:9"])
+    (loss, diff) = (ax.get_position() for ax in slide.axes)
+    assert loss.x1 < diff.x0 and loss.y0 == pytest.approx(diff.y0)

@@ -527,6 +527,50 @@ def test_network_figures_are_sized_to_what_they_draw(figure_id):
         assert box.x1 <= fig.bbox.width + 1 and box.y1 <= fig.bbox.height + 1
 
 
+def node_centres(fig, prefix: str, row: str) -> list[tuple[float, float]]:
+    """Centres (in inches from the figure's top left) of the nodes ``<prefix><row>-j-node``."""
+    found = {}
+    for patch in fig.findobj(Circle):
+        match = re.fullmatch(re.escape(prefix) + row + r"-(\d+)-node", patch.get_gid() or "")
+        if match:
+            x, y = patch.get_transform().transform(patch.center) / fig.dpi
+            found[int(match[1])] = (float(x), fig.get_size_inches()[1] - float(y))
+    return [found[j] for j in sorted(found)]
+
+
+TWO_PANELS = {
+    "sparse-connectivity-1d": ("fc-", "sparse-"),
+    "weight-sharing-1d": ("local-", "conv-"),
+}
+
+
+@pytest.mark.parametrize("figure_id", sorted(TWO_PANELS))
+def test_two_panel_networks_stack_in_the_column_and_stand_side_by_side_on_a_slide(figure_id):
+    # Proves the layout follows the target: in the page column the second panel's inputs
+    # lie straight under the first panel's (same x, lower), the figure fits the 7.17 in
+    # column with text of 8.25 pt or more; for a 16:9 slide the second panel stands to
+    # the right at the same height, and the figure is wider than tall.
+    from diagram_gen import targets
+
+    spec = registry.get(figure_id)
+    data = spec.data()
+    first, second = TWO_PANELS[figure_id]
+    page = spec.draw(data, LIGHT)
+    above, below = node_centres(page, first, "in"), node_centres(page, second, "in")
+    assert len(above) == len(below) == 8
+    for (xa, ya), (xb, yb) in zip(above, below, strict=True):
+        assert xb == pytest.approx(xa) and yb > ya + 2
+    measure = targets.measure_figure(page)
+    assert measure.width <= targets.PAGE.width
+    assert measure.min_text >= targets.PAGE.min_text
+    slide = spec.draw(data, LIGHT, target=targets.SLIDES["16:9"])
+    left, right = node_centres(slide, first, "in"), node_centres(slide, second, "in")
+    assert all(yb == pytest.approx(ya) for (_, ya), (_, yb) in zip(left, right, strict=True))
+    assert min(x for x, _ in right) > max(x for x, _ in left)
+    width, height = slide.get_size_inches()
+    assert width > height
+
+
 def test_legend_promise_about_weight_edges_is_what_the_graphs_draw():
     # Proves the legend's cue for shared weights matches the drawings: in conv-network the
     # four weights differ in line style (not only colour); in the dense graph dashes are

@@ -531,3 +531,58 @@ def test_text_is_legible_unclipped_and_never_overlaps(figure_id, overrides, them
     # at the defaults and with other parameters.
     _, fig = render(figure_id, theme, **overrides)
     assert_text_legible_unclipped_and_apart(fig)
+
+
+# ----------------------------------------------------------------------------------------
+# Laid out for where they are read (issue 11)
+# ----------------------------------------------------------------------------------------
+
+
+def _inches_box(fig, artist):
+    """An artist's box in inches from the figure's bottom left."""
+    renderer = fig.canvas.get_renderer()
+    box = artist.get_window_extent(renderer)
+    return box.x0 / fig.dpi, box.y0 / fig.dpi, box.x1 / fig.dpi, box.y1 / fig.dpi
+
+
+def test_many_filters_volume_lies_under_the_maps_in_the_column_and_beside_them_on_a_slide():
+    # Proves the layout follows the target: for the page the output volume's front lies
+    # below the last map and the figure is at most 8.7 in wide with text of 10 pt or
+    # more (11 CSS px in the 7.17 in column); for a 16:9 slide it lies right of every map.
+    from diagram_gen import targets
+
+    spec = registry.get("many-filters")
+    data = spec.data()
+    for target, below in ((None, True), (targets.SLIDES["16:9"], False)):
+        fig = spec.draw(data, LIGHT, target=target)
+        rects = patches(fig, Rectangle)
+        maps = [
+            _inches_box(fig, p) for g, p in rects.items() if re.fullmatch(r"map-\d-\d-\d-box", g)
+        ]
+        front = _inches_box(fig, patches(fig, Polygon)["volume-0-front"])
+        if below:
+            assert front[3] < min(m[1] for m in maps)  # y up: its top under the maps' bottom
+            measure = targets.measure_figure(fig)
+            assert measure.shown_in(targets.PAGE.width) >= 11 - 1e-6
+        else:
+            assert front[0] > max(m[2] for m in maps)
+
+
+def test_neuron_volume_notes_stand_right_of_the_volumes_on_a_slide():
+    # Proves the slide layout: the three notes start right of the depth column's label,
+    # none under the volumes; in the page column they lie under the output volume.
+    from diagram_gen import targets
+
+    spec = registry.get("neuron-volume")
+    data = spec.data()
+    for target, beside in ((None, False), (targets.SLIDES["16:9"], True)):
+        fig = spec.draw(data, LIGHT, target=target)
+        drawn = texts(fig)
+        column = _inches_box(fig, drawn["column-label"])
+        output = _inches_box(fig, patches(fig, Polygon)["output-front"])
+        for gid in ("input-title", "output-title", "map-label"):
+            box = _inches_box(fig, drawn[gid])
+            if beside:
+                assert box[0] > column[2]
+            else:
+                assert box[3] < output[1]

@@ -21,7 +21,7 @@ alt text (:func:`nodes_labelled`, :func:`edges_labelled` decide it from the coun
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -32,8 +32,9 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Circle
 from matplotlib.text import Text
+from matplotlib.transforms import Bbox
 
-from diagram_gen import layers, style
+from diagram_gen import layers, style, targets
 from diagram_gen.examples import ConvLayer, format_number, subscript
 from diagram_gen.figures import _layout
 from diagram_gen.figures._layout import text_size
@@ -329,14 +330,15 @@ def node_rows(
     in_names: Sequence[str] | None = None,
     out_names: Sequence[str] | None = None,
     out_extra: Sequence[str] | None = None,
+    y0: float = 0.0,
 ) -> tuple[Row, Row]:
-    """The input row at the top (names above it) and the output row ``layer_gap`` inches
+    """The input row at ``y0`` (names above it) and the output row ``layer_gap`` inches
     below (names and ``out_extra`` under it), filled in the theme's input and output
     colours, gid prefixes ``in`` and ``out``."""
     inputs = fitted_row(
         fig,
         x_in,
-        0.0,
+        y0,
         fill=theme.input,
         texts=in_texts,
         names=in_names,
@@ -346,7 +348,7 @@ def node_rows(
     outputs = fitted_row(
         fig,
         x_out,
-        layer_gap,
+        y0 + layer_gap,
         fill=theme.output,
         texts=out_texts,
         names=out_names,
@@ -358,9 +360,16 @@ def node_rows(
 
 
 def panel_rows(
-    fig: Figure, connected: np.ndarray, x0: float, *, spacing: float, layer_gap: float, theme: Theme
+    fig: Figure,
+    connected: np.ndarray,
+    x0: float,
+    *,
+    spacing: float,
+    layer_gap: float,
+    theme: Theme,
+    y0: float = 0.0,
 ) -> tuple[Row, Row]:
-    """The two rows of one panel of a 1D layer, from ``x0``: inputs and outputs
+    """The two rows of one panel of a 1D layer, from ``(x0, y0)``: inputs and outputs
     ``spacing`` apart (or closer, for long rows), each node holding its name (x₁ …, y₁ …)
     while the rows are short enough to be labelled."""
     n_out, n_in = connected.shape
@@ -374,15 +383,67 @@ def panel_rows(
         theme=theme,
         in_texts=position_names("x", (1, n_in)) if labelled else None,
         out_texts=position_names("y", (1, n_out)) if labelled else None,
+        y0=y0,
     )
+
+
+def drawn_extent(ax: Axes) -> Box:
+    """The box, in data units (inches), around everything drawn on ``ax`` so far."""
+    renderer = ax.figure.canvas.get_renderer()
+    boxes = [
+        artist.get_window_extent(renderer)
+        for artist in (*ax.texts, *ax.patches, *ax.lines)
+        if artist.get_visible()
+    ]
+    box = Bbox.union(boxes).transformed(ax.transData.inverted())
+    x0, x1 = sorted((box.x0, box.x1))
+    y0, y1 = sorted((box.y0, box.y1))
+    return float(x0), float(y0), float(x1), float(y1)
+
+
+def for_target(build: Callable[[bool], Figure], target: targets.Target | None) -> Figure:
+    """A two-panel figure laid out for ``target``: ``build(side_by_side)`` draws it.
+
+    In the page column the panels stack, each as wide as the column allows. On a slide
+    both arrangements are drawn and the one whose text ends up larger once fitted to the
+    slide wins: side by side on a 16:9 slide, which is wide and short, and on a 4:3 one
+    whichever the panels' shapes favour.
+    """
+    if target is None or not target.is_slide:
+        return build(False)
+
+    def shown_text(fig: Figure) -> float:
+        measure = targets.measure_figure(fig)
+        return measure.min_text * targets.fitting_factor(measure, target)
+
+    return max((build(True), build(False)), key=shown_text)
+
+
+def stacked_spacing(count: int, base: float, least: float, across: float = 6.4) -> float:
+    """Node spacing for a row of ``count`` nodes that keeps the row within ``across``
+    inches (the page column less room for node rims and labels), ``base`` at most and
+    never under ``least`` (closer nodes leave edge labels no room: the figure then grows
+    wider than the column, and the browser shrinks it)."""
+    if count < 2:
+        return base
+    return max(least, min(base, across / (count - 1)))
+
+
+#: How much wider a bold line is than the same line measured in the regular face.
+BOLD_ALLOWANCE = 1.1
 
 
 def panel_offset(
     fig: Figure, texts: Sequence[Sequence[str]], row_width: float, gap: float
 ) -> float:
     """How far apart two panels side by side start: the wider of a row (plus its nodes)
-    and the widest of the panels' ``texts`` at title size, plus ``gap`` inches."""
-    widest = max(text_size(fig, text, TITLE_FONT)[0] for triple in texts for text in triple)
+    and the widest of the panels' ``texts`` (a title at title size, then lines at note
+    size), plus ``gap`` inches. Bold text is up to :data:`BOLD_ALLOWANCE` wider."""
+    widest = max(
+        text_size(fig, text, TITLE_FONT if line == 0 else NOTE_FONT)[0] * BOLD_ALLOWANCE
+        for triple in texts
+        for line, text in enumerate(triple)
+    )
     return max(row_width + 0.6, widest) + gap
 
 

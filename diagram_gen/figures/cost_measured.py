@@ -52,10 +52,10 @@ NAMES = {
     "im2col": "im2col + one matrix product",
     "direct": "direct loop over kernel taps",
 }
-FIGSIZE = (12.0, 7.4)
-AXES = (0.09, 0.27, 0.63, 0.64)
+FIGSIZE = (7.0, 6.2)  # the page column (7.17 in); a slide scales it up
+AXES = (0.15, 0.39, 0.45, 0.54)
 #: Smallest vertical distance between two end labels, in points.
-LABEL_GAP = 17.0
+LABEL_GAP = 30.0
 #: Width the memory-limit label needs right of its line, in points.
 LIMIT_LABEL_POINTS = 240.0
 
@@ -421,6 +421,8 @@ def draw_cost(ax, data: CostData, *, theme: Theme) -> dict[str, list]:
     high = 10.0 ** math.ceil(math.log10(all_seconds.max()) + 0.5)
     ax.set_ylim(low, high)
     powers = [2**i for i in range(0, 31) if left <= 2**i <= right]
+    if len(powers) > 6:  # every other power, ending on the largest: the column is narrow
+        powers = powers[(len(powers) - 1) % 2 :: 2]
     ax.xaxis.set_major_locator(FixedLocator(powers))
     ax.xaxis.set_minor_locator(NullLocator())
     ax.set_xticklabels([f"{p:,}" for p in powers])
@@ -429,7 +431,7 @@ def draw_cost(ax, data: CostData, *, theme: Theme) -> dict[str, list]:
     ax.yaxis.set_minor_locator(NullLocator())
     ax.set_yticklabels([_time_label(d) for d in decades])
     m = data.measurement
-    ax.set_xlabel("image side n (an n×n image: n² inputs, n² outputs per channel)",
+    ax.set_xlabel("image side n\n(an n×n image: n² inputs, n² outputs per channel)",
                   fontsize=_lineplot.LABEL_FONT)  # fmt: skip
     ax.set_ylabel("time per convolution (median)", fontsize=_lineplot.LABEL_FONT)
     title = ax.set_title(
@@ -448,9 +450,9 @@ def draw_cost(ax, data: CostData, *, theme: Theme) -> dict[str, list]:
         + f"; {_layer_words(m)}; each point the median of several runs.",
         *_skip_notes(data),
     ]  # fmt: skip
-    text = "\n".join(textwrap.fill(note, 118) for note in notes)
+    text = "\n".join(textwrap.fill(note, 76) for note in notes)
     artists["notes"].append(
-        ax.text(0.0, -0.15, text, transform=ax.transAxes, fontsize=_lineplot.NOTE_FONT,
+        ax.text(-0.2, -0.3, text, transform=ax.transAxes, fontsize=_lineplot.NOTE_FONT,
                 color=theme.muted, va="top", ha="left", gid="note", linespacing=1.35)
     )  # fmt: skip
     return artists
@@ -504,18 +506,22 @@ def _draw_end_labels(ax, data: CostData, theme: Theme) -> list:
     wanted = {m: p - shift for p, m in zip(placed, order, strict=True)}
     labels = []
     for s in data.series:
-        text = f"{NAMES[s.method]}: {format_seconds(float(s.seconds[-1]))}"
+        time = format_seconds(float(s.seconds[-1]))
         x, y = s.sides[-1], s.seconds[-1]
-        if s.method in wanted:
+        if s.method in wanted:  # right of the plot, where the column is narrow: two lines
+            text = f"{NAMES[s.method]}:\n{time}"
             dy = wanted[s.method] - ends[s.method]
             label = _lineplot.curve_label(
                 ax, x, y, text, theme, gid=f"label-{s.method}", ha="left", va="center",
                 offset=(16, dy), arrow=abs(dy) > 3,
             )  # fmt: skip
         else:
+            name = NAMES[s.method]  # top left, in two lines, pointing at its end
+            cut = name.rfind(" ", 0, len(name) // 2 + 4)
+            text = f"{name[:cut]}\n{name[cut + 1 :]}:\n{time}"
             label = _lineplot.curve_label(
-                ax, x, y, text, theme, gid=f"label-{s.method}", ha="right", va="bottom",
-                offset=(-6, 8),
+                ax, x, y, text, theme, gid=f"label-{s.method}", ha="left", va="top",
+                arrow=True, text_at=(0.03, 0.97),
             )  # fmt: skip
         labels.append(label)
     return labels

@@ -3,8 +3,8 @@
 On the left the input volume, a stack of its channels. Each kernel is a stack of as many
 slices as the input has channels, in its own colour and named; the input goes through
 every kernel, and each kernel gives one feature map (its numbers written when the maps are
-small). On the right the maps are stacked, map 1 in front, into the output volume, whose
-shape is written under it: C_out maps deep.
+small). Under the maps (right of them on a slide) they are stacked, map 1 in front, into
+the output volume, whose shape is written under it: C_out maps deep.
 
 The maps come from :func:`diagram_gen.layers.conv`, one kernel at a time, and
 :func:`compute` checks that they are the channels of the whole layer's output.
@@ -19,9 +19,9 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.patches import FancyArrowPatch, Rectangle
 
-from diagram_gen import examples, layers
+from diagram_gen import examples, layers, targets
 from diagram_gen.examples import ConvLayer, format_number
-from diagram_gen.figures import _grid, _matrix, _volume
+from diagram_gen.figures import _grid, _matrix, _network, _volume
 from diagram_gen.figures._volume import Oblique, Stack
 from diagram_gen.style import Theme, text_colour_on
 
@@ -38,11 +38,18 @@ FULL_SIZE_SIDE = 3
 #: Numbers are written in cells of at least this size (in cell units).
 NUMBERED_UNIT = 0.55
 #: Depth step of the stacks, in cell units along the receding direction.
-DEPTH_UNIT = 0.8
+DEPTH_UNIT = 0.5
+#: Cells are drawn this much smaller than the grid figures' (their numbers keep their
+#: size): the input, the kernels and the maps then fit across the page column.
+CELL_SCALE = 0.85
 #: Room between the columns (input, kernels, maps, volume) and between rows, in cells.
-FAN_ROOM = 2.2
-ARROW_ROOM = 1.4
+FAN_ROOM = 1.2
+ARROW_ROOM = 1.0
 ROW_GAP = 0.55
+#: Under the rows, in the page column: room above the output volume's title, and
+#: between the lines that turn down into it, in cells.
+VOLUME_DROP = 0.5
+LEG_GAP = 0.3
 SIZE_FONT = 12
 
 
@@ -112,14 +119,26 @@ def compute(example: ConvLayer) -> ManyFiltersData:
     )
 
 
-def render(data: ManyFiltersData, theme: Theme) -> Figure:
-    fig, ax = _matrix.new_figure(theme)
-    draw_many_filters(ax, data, theme=theme)
-    return fig
+def render(data: ManyFiltersData, theme: Theme, target: targets.Target | None = None) -> Figure:
+    """In the page column the output volume lies under the maps; on a slide, whichever
+    of that and the one-row flow (input, kernels, maps, volume) reads larger."""
+
+    def build(in_a_row: bool) -> Figure:
+        fig, ax = _matrix.new_figure(theme)
+        draw_many_filters(ax, data, theme=theme, in_a_row=in_a_row)
+        return fig
+
+    return _network.for_target(build, target)
 
 
-def draw_many_filters(ax: Axes, data: ManyFiltersData, *, theme: Theme) -> dict[str, list]:
+def draw_many_filters(
+    ax: Axes, data: ManyFiltersData, *, theme: Theme, in_a_row: bool = False
+) -> dict[str, list]:
     """Draw the input stack, one row per kernel with its map, and the output volume.
+
+    The volume lies under the maps, the arrows from the maps turning down into it (the
+    page column, which has no room for a fourth column); ``in_a_row`` sets it right of
+    the maps instead.
 
     Gids: ``input-{s}-front|top|side`` (channel s of the input stack), ``input-value-r-c``
     (channel 1's numbers), ``kernel-{k}-{s}-…`` (slice s of kernel k),
@@ -131,10 +150,10 @@ def draw_many_filters(ax: Axes, data: ManyFiltersData, *, theme: Theme) -> dict[
     c_in, height, width = data.image.shape
     c_out, _, kh, kw = data.kernels.shape
     out_h, out_w = data.maps.shape[1:]
-    u = data.unit
+    u = data.unit * CELL_SCALE
     proj = Oblique(unit=u, depth_unit=DEPTH_UNIT)
     dx, dy = proj.step
-    font = 11 if u >= 0.9 else 9.5
+    font = 11 if data.unit >= 0.9 else 9.5
     title_room = _grid.TITLE_ROOM
     artists: dict[str, list] = {"maps": [], "titles": [], "arrows": [], "volume": []}
 
@@ -228,8 +247,13 @@ def draw_many_filters(ax: Axes, data: ManyFiltersData, *, theme: Theme) -> dict[
         )
 
     # The output volume: the maps stacked, map 1 in front, with its shape.
-    vol_x = map_x + map_w + FAN_ROOM
-    vol_origin = (vol_x, block_mid - map_h / 2)
+    if in_a_row:
+        vol_x = map_x + map_w + FAN_ROOM - 0.3
+        vol_origin = (vol_x, block_mid - map_h / 2)
+    else:  # under the maps, its top under the lines that turn down into it
+        outer_leg = map_x + max(out_w * u, map_w) + 0.3 + (c_out - 1) * LEG_GAP
+        vol_x = outer_leg + 0.3 - out_w * u - out_stack.depth * dx
+        vol_origin = (vol_x, rows_bottom + VOLUME_DROP + title_room + rise_out)
     artists["volume"] = _volume.draw_stack(
         ax,
         proj,
@@ -242,16 +266,14 @@ def draw_many_filters(ax: Axes, data: ManyFiltersData, *, theme: Theme) -> dict[
         fontsize=font,
     )
     for k, mid in enumerate(centres):
-        artists["arrows"].append(
-            _arrow(
-                ax,
-                (map_x + out_w * u + 0.15, mid),
-                (vol_x - 0.15, block_mid),
-                theme,
-                f"to-volume-{k}",
-            )
-        )
-    right = _label_maps(ax, proj, vol_origin, out_stack, theme)
+        start = (map_x + out_w * u + 0.15, mid)
+        if in_a_row:
+            end, turn = (vol_x - 0.15, block_mid), None
+        else:  # right, then down onto the volume's top, the first map's line outermost
+            leg = map_x + max(out_w * u, map_w) + 0.3 + (c_out - 1 - k) * LEG_GAP
+            end, turn = (leg, vol_origin[1] - rise_out - title_room + 0.2), "angle"
+        artists["arrows"].append(_arrow(ax, start, end, theme, f"to-volume-{k}", turn=turn))
+    right = _label_maps(ax, proj, vol_origin, out_stack, theme, left=not in_a_row)
     artists["titles"].append(
         _grid.title(
             ax,
@@ -295,7 +317,7 @@ def _draw_map(
 ) -> list:
     """A feature map as output cells of side ``u``, numbered when they are large enough."""
     texts = []
-    numbered = u >= NUMBERED_UNIT
+    numbered = u >= NUMBERED_UNIT * CELL_SCALE  # as data.numbered, at the drawn scale
     for (i, j), value in np.ndenumerate(values):
         box = Rectangle(
             (x + j * u, y + i * u),
@@ -324,11 +346,20 @@ def _draw_map(
 
 
 def _arrow(
-    ax: Axes, start: tuple[float, float], end: tuple[float, float], theme: Theme, gid: str
+    ax: Axes,
+    start: tuple[float, float],
+    end: tuple[float, float],
+    theme: Theme,
+    gid: str,
+    *,
+    turn: str | None = None,
 ) -> FancyArrowPatch:
+    """A straight arrow, or with ``turn="angle"`` one that leaves ``start`` across and
+    reaches ``end`` going down."""
     arrow = FancyArrowPatch(
         start,
         end,
+        connectionstyle="angle,angleA=0,angleB=90,rad=0" if turn == "angle" else "arc3",
         arrowstyle="-|>,head_length=0.5,head_width=0.25",
         mutation_scale=14,
         color=theme.foreground,
@@ -367,20 +398,28 @@ def _size_text(
 
 
 def _label_maps(
-    ax: Axes, proj: Oblique, origin: tuple[float, float], stack: Stack, theme: Theme
+    ax: Axes,
+    proj: Oblique,
+    origin: tuple[float, float],
+    stack: Stack,
+    theme: Theme,
+    *,
+    left: bool = False,
 ) -> float:
-    """Name each slice of the output volume ("map k") right of its top corner.
+    """Name each slice of the output volume ("map k") right of its top corner, or with
+    ``left`` left of its top-left corner.
 
-    Returns the right edge of the labels.
+    Returns the right edge of the labels (of the volume, with ``left``).
     """
     count = stack.count
     dx, _ = proj.step
-    label_x = origin[0] + stack.cols * proj.unit + stack.depth * dx + 0.45
-    right = label_x
+    edge = origin[0] + stack.cols * proj.unit + stack.depth * dx
+    label_x = origin[0] - 0.45 if left else edge + 0.45
+    right = edge if left else label_x
     for k in range(count):
-        corner = proj.point(origin, stack.cols, 0, k * stack.pitch)
+        corner = proj.point(origin, 0 if left else stack.cols, 0, k * stack.pitch)
         ax.plot(
-            [corner[0] + 0.05, label_x - 0.08],
+            [corner[0] - 0.05, label_x + 0.08] if left else [corner[0] + 0.05, label_x - 0.08],
             [corner[1], corner[1]],
             color=theme.muted,
             linewidth=0.9,
@@ -392,13 +431,15 @@ def _label_maps(
             label_x,
             _grid.baseline(corner[1]),
             f"map {k + 1}",
-            ha="left",
+            ha="right" if left else "left",
             va="baseline",
             fontsize=_volume.MIN_FONT + 1,
             color=theme.foreground,
             gid=f"volume-label-{k}",
         )
-        right = max(right, label_x + _grid.text_width(ax, f"map {k + 1}", _volume.MIN_FONT + 1))
+        if not left:
+            width = _grid.text_width(ax, f"map {k + 1}", _volume.MIN_FONT + 1)
+            right = max(right, label_x + width)
     return right
 
 
@@ -435,6 +476,6 @@ def alt_text(data: ManyFiltersData) -> str:
         f"channels, channel 1 in front{front}. In the middle, {c_out} kernels, each a "
         f"stack of {c_in} slices of {kh}x{kw} in its own colour; an arrow runs from the "
         f"input to every kernel and from every kernel to its feature map: {maps}. "
-        f"{drawn}. On the right, the {c_out} maps stacked, map 1 in front, into the output "
+        f"{drawn}. Under them, the {c_out} maps stacked, map 1 in front, into the output "
         f"volume of {_volume.shape_text(data.maps.shape)}."
     )

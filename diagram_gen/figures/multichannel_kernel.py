@@ -4,8 +4,9 @@ The input has several channels (3 by default), and the kernel as many slices, ea
 weights of its own (the numbers differ from slice to slice: it is not one 2D kernel
 copied). Drawn as a table, one column per channel: the channel, the kernel slice that
 convolves it, and what that gives. The per-channel results, added together with the
-kernel's one bias, are the one output map the 3D kernel makes. Beside them, the same as
-volumes: the input stack and the kernel stack. Underneath, one output cell is worked out:
+kernel's one bias, are the one output map the 3D kernel makes (in a row under the table,
+which leaves the page column room for it); beside it, the same as volumes: the input stack
+and the kernel stack. Underneath, one output cell is worked out:
 every product of the framed patches, channel by channel, then the sum with the bias.
 
 Every number comes from :func:`diagram_gen.layers.conv`: the per-channel results are
@@ -44,15 +45,18 @@ MAX_CHANNELS = 4
 MAX_SIDE = 6
 MAX_KERNEL = 3
 #: Horizontal gap between two channel columns, in cell units.
-COLUMN_GAP = 1.3
+COLUMN_GAP = 0.6
 #: Vertical room for an operator (∗ or =) between two rows of the table, in cell units.
 OPERATOR_ROOM = 0.95
 #: How far a per-channel result's fill is from the output colour towards the page: a
 #: part of the output, not yet the output.
 PART_FADE = 0.55
-#: Cell size and depth step of the stacks drawn beside the table, in cell units.
-STACK_UNIT = 0.7
-STACK_DEPTH = 0.55
+#: Cell size and depth step of the stacks drawn beside the output, in cell units.
+STACK_UNIT = 0.6
+STACK_DEPTH = 0.5
+#: Room above the row of the sum (for its titles) and before the stacks, in cell units.
+SUM_ROOM = 1.3
+STACK_ROOM = 1.1
 
 
 @dataclass(frozen=True)
@@ -167,7 +171,7 @@ def draw_multichannel_kernel(ax: Axes, data: MultichannelData, *, theme: Theme) 
 
     # Row labels on the left, then one column per channel.
     labels = ("input x", "kernel 1", "result")
-    left = max(_grid.text_width(ax, t, _grid.TITLE_FONT) for t in labels) + 0.5
+    left = max(_grid.text_width(ax, t, _grid.TITLE_FONT) for t in labels) + 0.4
     top = _grid.TITLE_ROOM
     slice_top = top + height + OPERATOR_ROOM
     part_top = slice_top + kh + OPERATOR_ROOM
@@ -177,7 +181,7 @@ def draw_multichannel_kernel(ax: Axes, data: MultichannelData, *, theme: Theme) 
         artists["labels"].append(
             _grid.title(
                 ax,
-                left - 0.5,
+                left - 0.4,
                 _grid.baseline(row_top + rows / 2),
                 text,
                 theme=theme,
@@ -232,39 +236,50 @@ def draw_multichannel_kernel(ax: Axes, data: MultichannelData, *, theme: Theme) 
         if c < channels - 1:
             _operator(ax, x + column + COLUMN_GAP / 2, part_top + out_h / 2, "+", gid=f"plus-{c}")
 
-    # The sum: + bias = output, to the right of the last result.
-    x = left + channels * column + (channels - 1) * COLUMN_GAP
-    _operator(ax, x + 0.45, part_top + out_h / 2, "+", gid="plus-bias")
-    bias_x = x + 0.9
+    # The sum, in a row of its own under the results (the page column has no room for
+    # it beside them): + bias = output map, then the same layer as volumes.
+    sum_top = part_top + out_h + SUM_ROOM
     artists["labels"].append(
-        _grid.title(ax, bias_x, part_top - 0.25, "bias", theme=theme, gid="title-bias")
+        _grid.title(
+            ax,
+            left - 0.4,
+            _grid.baseline(sum_top + out_h / 2),
+            "sum",
+            theme=theme,
+            gid="row-sum",
+            ha="right",
+        )
+    )
+    _operator(ax, left + 0.3, sum_top + out_h / 2, "+", gid="plus-bias")
+    bias_x = left + 0.75
+    artists["labels"].append(
+        _grid.title(ax, bias_x, sum_top - 0.25, "bias", theme=theme, gid="title-bias")
     )
     artists["bias"] = [
-        _grid.draw_bias(ax, bias_x, part_top + (out_h - 1) / 2, data.bias, theme=theme)
+        _grid.draw_bias(ax, bias_x, sum_top + (out_h - 1) / 2, data.bias, theme=theme)
     ]
     bias_w = max(1.0, _grid.text_width(ax, "bias", _grid.TITLE_FONT))
-    _operator(ax, bias_x + bias_w + 0.45, part_top + out_h / 2, "=", gid="equals-output")
+    _operator(ax, bias_x + bias_w + 0.45, sum_top + out_h / 2, "=", gid="equals-output")
     out_x = bias_x + bias_w + 0.9
     artists["labels"].append(
-        _grid.title(ax, out_x, part_top - 0.25, "output map 1", theme=theme, gid="title-output")
+        _grid.title(ax, out_x, sum_top - 0.25, "output map 1", theme=theme, gid="title-output")
     )
     artists["output"] = _grid.draw_output(
-        ax, out_x, part_top, data.output, theme=theme, gid="output"
+        ax, out_x, sum_top, data.output, theme=theme, gid="output"
     )["texts"]
-    _grid.frame(ax, out_x + j0, part_top + i0, 1, 1, colour=theme.kernel, gid="output-frame")
-    right = out_x + max(out_w, _grid.text_width(ax, "output map 1", _grid.TITLE_FONT))
+    _grid.frame(ax, out_x + j0, sum_top + i0, 1, 1, colour=theme.kernel, gid="output-frame")
+    output_right = out_x + max(out_w, _grid.text_width(ax, "output map 1", _grid.TITLE_FONT))
 
-    # Above the output, the same layer as volumes: each stack level with its row.
+    # Right of the output, the input and the kernel as volumes, side by side.
+    stacks_x = output_right + STACK_ROOM
     artists["labels"].append(
-        _grid.title(ax, out_x, top - 0.25, "as volumes", theme=theme, gid="head-volumes")
+        _grid.title(ax, stacks_x, sum_top - 0.25, "as volumes", theme=theme, gid="head-volumes")
     )
-    right = max(right, _draw_stacks(ax, data, out_x, (top, slice_top), theme=theme))
-    _operator(
-        ax, out_x + kw * STACK_UNIT / 2, top + height + OPERATOR_ROOM / 2, "∗", gid="stack-conv"
-    )
+    stacks_right, stacks_bottom = _draw_stacks(ax, data, stacks_x, sum_top, theme=theme)
+    right = max(stacks_right, left + channels * column + (channels - 1) * COLUMN_GAP)
 
     # The worked-out cell, channel by channel, then the total.
-    y = part_top + out_h + 0.75
+    y = max(sum_top + out_h, stacks_bottom) + 0.75
     name = _grid.position_name("y", i0, j0, data.output.shape)
     heading = (
         f"{name}, the framed cell: {channels * kh * kw} products (the kernel's "
@@ -293,42 +308,44 @@ def _operator(ax: Axes, x: float, y: float, text: str, *, gid: str):
 
 
 def _draw_stacks(
-    ax: Axes, data: MultichannelData, x: float, rows: tuple[float, float], *, theme: Theme
-) -> float:
-    """The input and the kernel as stacks of slices, each level with its row of the table.
-
-    ``rows`` are the tops of the input row and of the kernel row. Returns the right edge.
-    """
+    ax: Axes, data: MultichannelData, x: float, top: float, *, theme: Theme
+) -> tuple[float, float]:
+    """The input ∗ the kernel as stacks of slices, side by side from ``x``, their front
+    faces' tops at ``top``, each with its shape under it. Returns the right and bottom
+    edges."""
     proj = Oblique(unit=STACK_UNIT, depth_unit=STACK_DEPTH)
-    dx = proj.step[0]
-    right = x
-    for name, shape, fill, top in (
-        ("input", data.image.shape, theme.input, rows[0]),
-        ("kernel", data.kernel.shape, theme.weight_colour(0), rows[1]),
+    dx, dy = proj.step
+    right, bottom = x, top
+    for name, shape, fill in (
+        ("input", data.image.shape, theme.input),
+        ("kernel", data.kernel.shape, theme.weight_colour(0)),
     ):
         channels, rows_, cols = shape
         stack = Stack(rows_, cols, channels, thickness=0.3, pitch=1.0)
-        # The front slice's bottom lines up with the bottom of the row of cells.
-        origin = (x, top + rows_ - rows_ * proj.unit)
+        origin = (right, top - stack.depth * dy)  # the back slice's top at ``top``
         _volume.draw_stack(
             ax, proj, origin, stack, fills=[fill] * channels, theme=theme, gid=f"stack-{name}"
         )
-        side = x + cols * proj.unit + stack.depth * dx
+        front_bottom = origin[1] + rows_ * proj.unit
+        label = _volume.shape_text(shape, " × ")
         ax.text(
-            side + 0.2,
-            _grid.baseline(top + rows_ - 0.3),
-            _volume.shape_text(shape, " × "),
+            right,
+            _grid.baseline(front_bottom + 0.45),
+            label,
             ha="left",
             va="baseline",
             fontsize=_grid.TITLE_FONT,
             color=theme.foreground,
             gid=f"stack-{name}-size",
         )
-        right = max(
-            right,
-            side + 0.2 + _grid.text_width(ax, _volume.shape_text(shape, " × "), _grid.TITLE_FONT),
-        )
-    return right
+        width = cols * proj.unit + stack.depth * dx
+        label_w = _grid.text_width(ax, label, _grid.TITLE_FONT)
+        if name == "input":
+            mid = origin[1] + rows_ * proj.unit / 2
+            _operator(ax, right + max(width, label_w) + 0.45, mid, "∗", gid="stack-conv")
+        right += max(width, label_w) + 0.9
+        bottom = max(bottom, front_bottom + 0.6)
+    return right - 0.9, bottom
 
 
 def sum_rows(data: MultichannelData) -> list[list]:

@@ -24,9 +24,9 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.patches import Circle, FancyArrowPatch, Polygon
 
-from diagram_gen import examples
+from diagram_gen import examples, targets
 from diagram_gen.examples import ConvLayer, format_number
-from diagram_gen.figures import _volume
+from diagram_gen.figures import _network, _volume
 from diagram_gen.figures._volume import Oblique
 from diagram_gen.params import Int
 from diagram_gen.style import Theme, text_colour_on
@@ -45,24 +45,26 @@ example = examples.volume_example
 MAX_SIZE = 64
 MAX_CHANNELS = 6
 MAX_KERNELS = 6
-#: Inches of the input volume's front face; the output is drawn to the same scale.
-VOLUME_INCHES = 3.4
+#: Inches of the input volume's front face; the output is drawn to the same scale. The
+#: figure is laid out for the page column (7.17 in): two volumes, the gap between them
+#: and the column's label fit across it with text of 9 pt or more.
+VOLUME_INCHES = 1.6
 #: Inches per channel (or feature map) along the receding direction, at most and at least.
-DEPTH_INCHES = 0.36
+DEPTH_INCHES = 0.34
 MIN_DEPTH_INCHES = 0.2
 #: Widest row of kernels, in inches.
-MAX_ROW_INCHES = 12.0
+MAX_ROW_INCHES = 6.2
 #: Radius of a neuron of the depth column, in inches; from VALUE_RADIUS up, the neuron's
 #: activation is written in it, otherwise beside the column.
 NEURON_RADIUS = 0.16
 VALUE_RADIUS = 0.15
 #: Space between the input and the output volume, and between kernels, in inches.
-VOLUME_GAP = 1.9
-KERNEL_GAP = 0.45
+VOLUME_GAP = 0.7
+KERNEL_GAP = 0.15
 #: Font sizes in points (nothing under 9 pt).
-LABEL_FONT = 12
-NOTE_FONT = 11.5
-VALUE_FONT = 9
+LABEL_FONT = 11
+NOTE_FONT = 10.5
+VALUE_FONT = 9.5
 
 
 @dataclass(frozen=True)
@@ -114,11 +116,17 @@ def compute(example: ConvLayer) -> NeuronVolumeData:
     )
 
 
-def render(data: NeuronVolumeData, theme: Theme) -> Figure:
-    fig, ax = _volume.new_canvas(theme)
-    draw_neuron_volume(ax, data, theme=theme)
-    _volume.fit(fig, ax)
-    return fig
+def render(data: NeuronVolumeData, theme: Theme, target: targets.Target | None = None) -> Figure:
+    """The notes under the volumes in the page column; on a slide, whichever of that
+    and the notes in a column on the right reads larger."""
+
+    def build(notes_beside: bool) -> Figure:
+        fig, ax = _volume.new_canvas(theme)
+        draw_neuron_volume(ax, data, theme=theme, notes_beside=notes_beside)
+        _volume.fit(fig, ax)
+        return fig
+
+    return _network.for_target(build, target)
 
 
 def projection(data: NeuronVolumeData) -> Oblique:
@@ -126,7 +134,8 @@ def projection(data: NeuronVolumeData) -> Oblique:
 
     The input's side is VOLUME_INCHES and a layer of depth DEPTH_INCHES, unless the row
     of kernels (each as large as the field) would then be wider than MAX_ROW_INCHES:
-    depth shrinks first (down to MIN_DEPTH_INCHES), then the whole drawing.
+    depth shrinks first (down to MIN_DEPTH_INCHES), then the whole drawing, to half its
+    scale at most.
     """
     channels, height, width = data.input_shape
     kernels, _, _, kw = data.kernel_shape
@@ -138,7 +147,10 @@ def projection(data: NeuronVolumeData) -> Oblique:
         room = MAX_ROW_INCHES - gaps - kernels * kw * unit
         depth = max(MIN_DEPTH_INCHES, room / (kernels * channels * cos))
     if kernels * (kw * unit + channels * depth * cos) + gaps > MAX_ROW_INCHES:
-        unit = (MAX_ROW_INCHES - gaps - kernels * channels * depth * cos) / (kernels * kw)
+        # Never under half the volume's own scale: a row of many deep kernels is then
+        # wider than the column, and the browser shrinks the figure to fit.
+        fitted = (MAX_ROW_INCHES - gaps - kernels * channels * depth * cos) / (kernels * kw)
+        unit = max(fitted, unit / 2)
     return Oblique(unit=unit, depth_unit=depth)
 
 
@@ -147,7 +159,9 @@ def neuron_radius(proj: Oblique) -> float:
     return min(NEURON_RADIUS, 0.45 * proj.depth_unit)
 
 
-def draw_neuron_volume(ax: Axes, data: NeuronVolumeData, *, theme: Theme) -> dict[str, list]:
+def draw_neuron_volume(
+    ax: Axes, data: NeuronVolumeData, *, theme: Theme, notes_beside: bool = False
+) -> dict[str, list]:
     """Draw the input with its field, the kernels, the output with its column and map.
 
     Gids: faces ``input-front|top|side``, ``field-…``, ``output-…``, ``kernel-{k}-…``;
@@ -166,7 +180,7 @@ def draw_neuron_volume(ax: Axes, data: NeuronVolumeData, *, theme: Theme) -> dic
     label_h = _volume.text_size(ax, "kernel 1", LABEL_FONT)[1]
     kernel_y = label_h + 0.6 + channels * -dy  # the top of the kernels' front faces
     kernel_bottom = kernel_y + kh * proj.unit
-    volume_y = kernel_bottom + 0.9 + max(channels, kernels) * -dy
+    volume_y = kernel_bottom + 0.7 + max(channels, kernels) * -dy
     in_origin = (0.0, volume_y)
     out_origin = (width * proj.unit + channels * dx + VOLUME_GAP, volume_y)
 
@@ -352,7 +366,9 @@ def draw_neuron_volume(ax: Axes, data: NeuronVolumeData, *, theme: Theme) -> dic
             )
         )
 
-    artists["texts"] += _labels(ax, data, proj, in_origin, out_origin, neurons, theme=theme)
+    artists["texts"] += _labels(
+        ax, data, proj, in_origin, out_origin, neurons, theme=theme, beside=notes_beside
+    )
     return artists
 
 
@@ -407,6 +423,7 @@ def _labels(
     neurons: list[tuple[float, float]],
     *,
     theme: Theme,
+    beside: bool = False,
 ) -> list:
     """Dimensions on every edge, the names of the volumes, the field, column and map."""
     channels, height, width = data.input_shape
@@ -431,7 +448,7 @@ def _labels(
         gid="output-dim",
         fontsize=LABEL_FONT,
     ).values()
-    below = out_origin[1] + max(height, out_h) * proj.unit + 0.55
+    below = out_origin[1] + max(height, out_h) * proj.unit + 0.45
     texts.append(
         ax.text(
             in_origin[0],
@@ -444,20 +461,21 @@ def _labels(
             gid="input-title",
         )
     )
-    texts.append(
-        ax.text(
-            out_origin[0],
-            below,
-            f"output volume {_volume.shape_text(data.output_shape, ' × ')}\n"
-            f"(stride 1, no padding: one {out_h} × {out_w} map per kernel)",
-            ha="left",
-            va="top",
-            fontsize=LABEL_FONT,
-            color=theme.foreground,
-            linespacing=1.3,
-            gid="output-title",
-        )
+    output_title = ax.text(
+        out_origin[0],
+        below,
+        f"output volume {_volume.shape_text(data.output_shape, ' × ')}\n"
+        f"(stride 1, no padding:\none {out_h} × {out_w} map per kernel)",
+        ha="left",
+        va="top",
+        fontsize=LABEL_FONT,
+        color=theme.foreground,
+        linespacing=1.3,
+        gid="output-title",
     )
+    texts.append(output_title)
+    renderer = ax.figure.canvas.get_renderer()
+    title_height = output_title.get_window_extent(renderer).height / ax.figure.dpi
     # The field: named above the input, right of the line that rises from it (the
     # kernels' row starts further right, and their lines run down to the right).
     r0, c0 = data.field_start
@@ -481,7 +499,7 @@ def _labels(
     x, y = neurons[-1]
     right, corner = proj.point(out_origin, out_w, 0, kernels)
     right += 0.3
-    text = f"depth column:\n{kernels} neurons, one per kernel,\nall seeing the same field"
+    text = f"depth column:\n{kernels} neurons,\none per kernel,\nall seeing\nthe same field"
     if neuron_radius(proj) < VALUE_RADIUS:  # too small to hold their numbers
         text += "\nactivations " + ", ".join(format_number(v) for v in data.column)
     label = ax.text(
@@ -510,8 +528,8 @@ def _labels(
     texts.append(
         ax.text(
             out_origin[0],
-            below + 0.75,
-            f"hatched front: feature map 1, {out_h} × {out_w} = {out_h * out_w} neurons\n"
+            below + title_height + 0.2,
+            f"hatched front: feature map 1,\n{out_h} × {out_w} = {out_h * out_w} neurons\n"
             f"that all share kernel 1",
             ha="left",
             va="top",
@@ -521,6 +539,19 @@ def _labels(
             gid="map-label",
         )
     )
+    if beside:
+        # A column of the three notes right of the depth column's label, from its top:
+        # a slide is wide and short, and the notes under the volumes would make it tall.
+        notes_x = right + max(
+            _volume.text_size(ax, line, NOTE_FONT)[0] for line in label.get_text().split("\n")
+        )
+        notes_x += 0.35
+        y = corner + 0.1
+        by_gid = {text.get_gid(): text for text in texts}
+        for gid in ("input-title", "output-title", "map-label"):
+            text = by_gid[gid]
+            text.set_position((notes_x, y))
+            y += text.get_window_extent(renderer).height / ax.figure.dpi + 0.2
     return texts
 
 

@@ -41,7 +41,7 @@ PARAMETERS = {"smallest": Int(1, 1_000_000), "largest": Int(1, 1_000_000)}
 MAX_COUNTED_ENTRIES = 2_000_000
 #: Largest image side the figure accepts: the counts then still fit comfortably in int64.
 MAX_SIDE = 4096
-FIGSIZE = (12.0, 6.4)
+FIGSIZE = (6.9, 5.0)  # the page column (7.17 in) with 12 pt text; a slide scales it up
 LAYERS = ("fully_connected", "locally_connected", "convolution")
 
 
@@ -158,7 +158,7 @@ def compute(sizes: Sizes) -> ParamCountData:
 
 def render(data: ParamCountData, theme: Theme) -> Figure:
     fig = _lineplot.new_figure(theme, FIGSIZE)
-    ax = fig.add_axes((0.09, 0.2, 0.7, 0.7))
+    ax = fig.add_axes((0.13, 0.27, 0.66, 0.64))
     draw_param_count(ax, data, theme=theme)
     # Axis labels and tick labels find their places when the figure is drawn; draw it
     # once (without rendering pixels) so the figure that is returned is already laid out.
@@ -220,8 +220,8 @@ def draw_param_count(ax, data: ParamCountData, *, theme: Theme) -> dict[str, lis
     ax.set_yticklabels(["1" if d == 0 else f"$10^{{{d}}}$" for d in decades])
     k = data.kernel
     ax.set_xlabel(
-        f"image side n (an n×n image, a {k}×{k} window, no padding: "
-        rf"$n_\mathrm{{out}}$ = (n − {k - 1})² outputs)",
+        f"image side n\n(an n×n image, a {k}×{k} window, no padding: "
+        rf"$n_\mathrm{{out}}$ = (n − {k - 1})²)",
         fontsize=_lineplot.LABEL_FONT,
     )
     ax.set_ylabel("parameters (weights + biases)", fontsize=_lineplot.LABEL_FONT)
@@ -257,13 +257,13 @@ def draw_param_count(ax, data: ParamCountData, *, theme: Theme) -> dict[str, lis
         )  # fmt: skip
     limit = int(data.sides[data.counted].max()) if data.counted.any() else None
     note = (
-        f"filled markers: counted entry by entry in the weight matrix (n ≤ {limit}); "
+        f"filled markers: counted entry by entry in the weight matrix (n ≤ {limit});\n"
         f"hollow: the closed form, checked on the counted sides"
         if limit is not None
         else "hollow markers: the closed forms (every matrix here is too large to build)"
     )
     artists["labels"].append(
-        ax.text(0.0, -0.17, note, transform=ax.transAxes, fontsize=_lineplot.NOTE_FONT,
+        ax.text(-0.12, -0.27, note, transform=ax.transAxes, fontsize=_lineplot.NOTE_FONT,
                 color=theme.muted, va="top", ha="left", gid="note")
     )  # fmt: skip
     artists["titles"] = [title]

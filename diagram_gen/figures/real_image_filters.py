@@ -174,17 +174,25 @@ def compute(photograph: Photograph) -> FilterData:
 # Drawing
 # ----------------------------------------------------------------------------------------
 
-FIG_WIDTH, FIG_HEIGHT = 13.6, 9.4
-MAP_INCHES = 2.3
-MAP_GAP = 0.38
-MAP_TOP = 0.85  # inches from the top of the figure to the top of the maps
-KERNEL_CELL = 0.3  # inches per kernel cell under a map
-ZOOM = 7  # side of the zoomed input around the patch, in pixels
-ZOOM_CELL = 0.42  # inches per zoomed pixel
-TRACE_CELL = 0.5  # inches per cell of the kernel in the traced sum
-MAP_FONT = 13.0
-CELL_FONT = 11.0
-SUM_FONT = 12.0
+#: Laid out for the page column: 8.2 in with text of 9.6 pt and up is 11.5 CSS px in the
+#: 7.17 in column, and 6 in down leaves it 12 pt once scaled to fill a 16:9 slide.
+FIG_WIDTH, FIG_HEIGHT = 8.2, 5.99
+MAP_INCHES = 1.35
+MAP_GAP = 0.28
+MAP_TOP = 0.58  # inches from the top of the figure to the top of the maps
+KERNEL_CELL = 0.24  # inches per kernel cell under a map
+ZOOM = 5  # side of the zoomed input around the patch, in pixels
+ZOOM_CELL = 0.36  # inches per zoomed pixel
+TRACE_CELL = 0.32  # inches per cell of the kernel in the traced sum
+PIXEL_CELL = 0.46  # inches per cell of the output pixel's neighbourhood
+MAP_FONT = 10.5
+CELL_FONT = 9.6
+SUM_FONT = 9.6
+NOTE_FONT = 9.6
+#: Inches from the top of the maps to the top of the notes under them (under the kernel).
+NOTE_DROP = 3 * KERNEL_CELL + 0.3
+#: Inches from the top of the figure to the traced pixel's row.
+TRACE_TOP = MAP_TOP + MAP_INCHES + NOTE_DROP + 0.8
 #: Percentile of |value| at which the colours of a signed map saturate.
 SATURATE_PERCENTILE = 95
 
@@ -250,7 +258,7 @@ def draw_feature_maps(fig: Figure, data: FilterData, *, theme: Theme) -> dict[st
         if panel == 0:
             picture = data.image
             image = ax.imshow(picture, cmap="gray", vmin=0, vmax=255, gid="map-input")
-            title = f"Input (greyscale)\n{size}×{size}, values 0–255"
+            title = f"Input, {size}×{size}\ngrey values 0–255"
             factor = data.photograph.factor
             note = f"from the photograph,\n{factor}×{factor} blocks averaged"
             # The patch of the traced pixel, drawn larger than 3 pixels so it can be seen.
@@ -265,12 +273,12 @@ def draw_feature_maps(fig: Figure, data: FilterData, *, theme: Theme) -> dict[st
             title = FILTERS[index].title
             low, high = float(picture.min()), float(picture.max())
             note = (
-                f"{out}×{out}, values {format_number(round(low))} to {format_number(round(high))}"
+                f"{out}×{out},\nvalues {format_number(round(low))} to {format_number(round(high))}"
             )
             if kind == "grey" and (low < 0 or high > 255):
-                note += "\nshown clipped to 0–255"
+                note += "\nclipped to 0–255"
             if kind == "signed":
-                note += f"\nblue +, orange −;\nfull colour from ±{format_number(norm.vmax)}"
+                note += f"\nblue +, orange −;\nfull colour at ±{format_number(norm.vmax)}"
             mark = (
                 _location_mark(
                     ax, r, c, out, theme, gid="mark-output", least=0.5, colour=theme.output
@@ -292,8 +300,8 @@ def draw_feature_maps(fig: Figure, data: FilterData, *, theme: Theme) -> dict[st
         artists["notes"].append(
             fig.text(
                 (left + MAP_INCHES / 2) / FIG_WIDTH,
-                1 - (MAP_TOP + MAP_INCHES + (0.12 if panel == 0 else 1.22)) / FIG_HEIGHT,
-                note, ha="center", va="top", fontsize=_lineplot.NOTE_FONT,
+                1 - (MAP_TOP + MAP_INCHES + (0.12 if panel == 0 else NOTE_DROP)) / FIG_HEIGHT,
+                note, ha="center", va="top", fontsize=NOTE_FONT,
                 color=theme.muted, gid=f"note-{panel}",
             )
         )  # fmt: skip
@@ -329,7 +337,7 @@ def _kernel_grid(fig: Figure, map_left: float, index: int, data: FilterData, the
     flt = FILTERS[index]
     grid = 3 * KERNEL_CELL
     left = map_left + (MAP_INCHES - grid) / 2 + (0.22 if flt.divisor != 1 else 0)
-    top = MAP_TOP + MAP_INCHES + 0.2
+    top = MAP_TOP + MAP_INCHES + 0.15
     ax = _axes(fig, left, top, grid, grid)
     ax.set_xlim(0, 3)
     ax.set_ylim(3, 0)
@@ -354,13 +362,13 @@ def draw_trace(fig: Figure, data: FilterData, *, theme: Theme) -> dict[str, list
     r, c = data.pixel
     flt = FILTERS[data.traced]
     size = data.image.shape[0]
-    top = 5.55  # inches from the figure's top
+    top = TRACE_TOP
     # Zoomed input: ZOOM x ZOOM pixels with the patch in the middle (clamped at borders).
     zoom_top = min(max(r + 1 - ZOOM // 2, 0), size - ZOOM)
     zoom_left = min(max(c + 1 - ZOOM // 2, 0), size - ZOOM)
     zoom_inches = ZOOM * ZOOM_CELL
-    left = 0.55
-    ax = _axes(fig, left, top + 0.55, zoom_inches, zoom_inches)
+    left = 0.3
+    ax = _axes(fig, left, top + 0.35, zoom_inches, zoom_inches)
     ax.set_xlim(zoom_left, zoom_left + ZOOM)
     ax.set_ylim(zoom_top + ZOOM, zoom_top)
     for i in range(zoom_top, zoom_top + ZOOM):
@@ -383,16 +391,16 @@ def draw_trace(fig: Figure, data: FilterData, *, theme: Theme) -> dict[str, list
     artists["patch"].append(outline)
     artists["titles"].append(
         fig.text(left / FIG_WIDTH, 1 - top / FIG_HEIGHT,
-                 f"Input around the patch (rows {r + 1}–{r + 3}, columns {c + 1}–{c + 3})",
+                 f"Input, rows {r + 1}–{r + 3}, columns {c + 1}–{c + 3}",
                  ha="left", va="top", fontsize=MAP_FONT, gid="trace-title-input")
     )  # fmt: skip
 
     # × the kernel, in cells of the kernel's colour.
-    times_x = left + zoom_inches + 0.3
-    middle = top + 0.55 + zoom_inches / 2
+    times_x = left + zoom_inches + 0.15
+    middle = top + 0.35 + zoom_inches / 2
     fig.text(times_x / FIG_WIDTH, 1 - middle / FIG_HEIGHT, "×", ha="left", va="center",
-             fontsize=20, gid="trace-times")  # fmt: skip
-    kernel_left = times_x + 0.45
+             fontsize=16, gid="trace-times")  # fmt: skip
+    kernel_left = times_x + 0.3
     grid = 3 * TRACE_CELL
     kax = _axes(fig, kernel_left, middle - grid / 2, grid, grid)
     kax.set_xlim(0, 3)
@@ -408,7 +416,7 @@ def draw_trace(fig: Figure, data: FilterData, *, theme: Theme) -> dict[str, list
     )  # fmt: skip
 
     # = the nine products, one kernel row per line, and their sum.
-    sum_left = kernel_left + grid + 0.35
+    sum_left = kernel_left + grid + 0.25
     lines = []
     for i in range(3):
         terms = [
@@ -432,8 +440,8 @@ def draw_trace(fig: Figure, data: FilterData, *, theme: Theme) -> dict[str, list
 
     # = the output pixel, in the middle of its 3x3 neighbourhood of the edge map.
     out = data.maps[data.traced]
-    pixel_left = FIG_WIDTH - 0.6 - 3 * ZOOM_CELL * 1.2
-    cell_inches = ZOOM_CELL * 1.2
+    pixel_left = FIG_WIDTH - 0.35 - 3 * PIXEL_CELL
+    cell_inches = PIXEL_CELL
     pax = _axes(fig, pixel_left, middle - 1.5 * cell_inches, 3 * cell_inches, 3 * cell_inches)
     kind, norm = _norm(data, data.traced)
     rows = range(max(r - 1, 0), min(r + 2, out.shape[0]))
@@ -472,7 +480,7 @@ def draw_trace(fig: Figure, data: FilterData, *, theme: Theme) -> dict[str, list
     artists["pixel"].append(pixel_outline)
     artists["titles"].append(
         fig.text((pixel_left + 1.5 * cell_inches) / FIG_WIDTH, 1 - top / FIG_HEIGHT,
-                 f"Output pixel (row {r + 1},\ncolumn {c + 1}) of the edge map",
+                 f"Output pixel\n(row {r + 1}, column {c + 1})\nof the edge map",
                  ha="center", va="top", fontsize=MAP_FONT, gid="trace-title-pixel")
     )  # fmt: skip
     return artists

@@ -1,10 +1,13 @@
-"""``sparse-connectivity-1d``: a fully connected 1D layer beside a sparsely connected one.
+"""``sparse-connectivity-1d``: a fully connected 1D layer and a sparsely connected one.
 
-Both layers map the same inputs to the same number of outputs. On the left every output is
-joined to every input; on the right each output is joined only to the ``kernel`` inputs
-of its window, which is the first constraint that turns a fully connected layer into a
-convolution. One output's edges are drawn thick and orange in both panels, so the reader
-can compare what that one output sees.
+Both layers map the same inputs to the same number of outputs. In the first panel every
+output is joined to every input; in the second each output is joined only to the
+``kernel`` inputs of its window, which is the first constraint that turns a fully
+connected layer into a convolution. One output's edges are drawn thick and orange in both
+panels, so the reader can compare what that one output sees.
+
+In the page column the sparse panel lies under the fully connected one, the same inputs
+in the same places; on a slide the panels stand side by side (:func:`_network.for_target`).
 """
 
 from __future__ import annotations
@@ -14,7 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 from matplotlib.figure import Figure
 
-from diagram_gen import examples, layers
+from diagram_gen import examples, layers, targets
 from diagram_gen.examples import ConvLayer
 from diagram_gen.figures import _network
 from diagram_gen.figures._network import Edge, KeyItem
@@ -28,9 +31,14 @@ TITLE = "Sparse connectivity: a fully connected layer beside a sparsely connecte
 example = examples.without(examples.line_example, "seed")
 
 
-INPUT_SPACING = 0.8  # inches between input nodes
-LAYER_GAP = 2.4  # inches from the input row to the output row
-PANEL_GAP = 1.3  # inches between the two panels
+#: Inches between input nodes: in the page column (panels stacked, so one panel may be
+#: as wide as the column) and on a slide (panels side by side, each half the slide).
+INPUT_SPACING = {"page": 0.8, "slide": 0.68}
+LEAST_SPACING = 0.5  # closer nodes cannot hold their names
+#: Inches from the input row to the output row.
+LAYER_GAP = {"page": 1.45, "slide": 2.4}
+#: Inches between the two panels, across (a slide) or down (the page).
+PANEL_GAP = {"page": 0.5, "slide": 0.9}
 THIN, THICK = 1.1, 3.2  # widths of ordinary and highlighted edges, in points
 
 
@@ -61,11 +69,18 @@ def compute(example: ConvLayer) -> SparseConnectivityData:
     return SparseConnectivityData(index >= 0, example.kernel.shape[-1])
 
 
-def render(data: SparseConnectivityData, theme: Theme) -> Figure:
-    fig, ax = _network.new_canvas(theme)
-    draw_sparse_connectivity(ax, data, theme=theme)
-    _network.fit(fig, ax)
-    return fig
+def render(
+    data: SparseConnectivityData, theme: Theme, target: targets.Target | None = None
+) -> Figure:
+    """Both panels, stacked for the page column, side by side where a slide favours it."""
+
+    def build(side_by_side: bool) -> Figure:
+        fig, ax = _network.new_canvas(theme)
+        draw_sparse_connectivity(ax, data, theme=theme, side_by_side=side_by_side)
+        _network.fit(fig, ax)
+        return fig
+
+    return _network.for_target(build, target)
 
 
 def panel_texts(data: SparseConnectivityData) -> list[tuple[str, str, str]]:
@@ -89,21 +104,38 @@ def panel_texts(data: SparseConnectivityData) -> list[tuple[str, str, str]]:
     ]
 
 
-def draw_sparse_connectivity(ax, data: SparseConnectivityData, *, theme: Theme) -> dict:
-    """Draw both panels with their titles and edge counts; returns the artists by panel."""
+def draw_sparse_connectivity(
+    ax, data: SparseConnectivityData, *, theme: Theme, side_by_side: bool = False
+) -> dict:
+    """Draw both panels with their titles and edge counts; returns the artists by panel.
+
+    Stacked (the page), the sparse panel lies under the fully connected one with its
+    inputs under the same inputs, so the window of an output reads straight down; side
+    by side (a slide), it lies to the right.
+    """
     fig = ax.figure
     n_out, n_in = data.shape
     texts = panel_texts(data)
-    row_width = _network.row_spacing(n_in, INPUT_SPACING) * (n_in - 1)
-    offset = _network.panel_offset(fig, texts, row_width, PANEL_GAP)
+    where = "slide" if side_by_side else "page"
+    spacing = _network.stacked_spacing(n_in, INPUT_SPACING[where], LEAST_SPACING)
+    layer_gap = LAYER_GAP[where]
+    row_width = _network.row_spacing(n_in, spacing) * (n_in - 1)
+    offset = _network.panel_offset(fig, texts, row_width, PANEL_GAP[where])
     artists: dict[str, dict] = {}
+    x0 = y0 = 0.0
+    extent = (0.0, 0.0, 0.0, 0.0)  # of what is drawn so far: x0, y0, x1, y1
     for panel, (prefix, full) in enumerate((("fc-", True), ("sparse-", False))):
+        if panel and side_by_side:
+            x0 = offset
+        elif panel:
+            y0 = extent[3] + PANEL_GAP[where] - extent[1]  # the first panel's top is < 0
         inputs, outputs = _network.panel_rows(
             fig,
             data.connected,
-            panel * offset,
-            spacing=INPUT_SPACING,
-            layer_gap=LAYER_GAP,
+            x0,
+            y0=y0,
+            spacing=spacing,
+            layer_gap=layer_gap,
             theme=theme,
         )
         connected = np.ones_like(data.connected) if full else data.connected
@@ -116,10 +148,10 @@ def draw_sparse_connectivity(ax, data: SparseConnectivityData, *, theme: Theme) 
             Edge(data.highlight, int(j), theme.kernel, "-", THICK)
             for j in np.flatnonzero(connected[data.highlight])
         ]
-        centre = panel * offset + row_width / 2
+        centre = x0 + row_width / 2
         title, subtitle, foot = texts[panel]
-        top = -inputs.radius - 0.25
-        bottom = LAYER_GAP + outputs.radius + 0.25
+        top = y0 - inputs.radius - 0.25
+        bottom = y0 + layer_gap + outputs.radius + 0.2
         artists[prefix.rstrip("-")] = {
             "edges": _network.draw_edges(
                 ax, inputs, outputs, edges, theme=theme, gid=prefix, cased=False
@@ -131,6 +163,7 @@ def draw_sparse_connectivity(ax, data: SparseConnectivityData, *, theme: Theme) 
                 _network.note(ax, centre, bottom, foot, theme=theme, gid=f"{prefix}foot"),
             ],
         }
+        extent = _network.drawn_extent(ax)
     name = f"y{examples.subscript(data.highlight + 1)}"
     artists["key"] = _network.draw_key(
         ax,
@@ -138,8 +171,8 @@ def draw_sparse_connectivity(ax, data: SparseConnectivityData, *, theme: Theme) 
             KeyItem(theme.kernel, "-", THICK, f"the edges of {name}"),
             KeyItem(theme.muted, "-", THIN, "the other edges"),
         ],
-        centre=(offset + row_width) / 2,
-        y=LAYER_GAP + 1.15,
+        centre=(offset + row_width) / 2 if side_by_side else row_width / 2,
+        y=extent[3] + 0.3,
         theme=theme,
         cased=False,
     )
@@ -160,12 +193,12 @@ def alt_text(data: SparseConnectivityData) -> str:
     (_, _, fc_foot), (sparse_title, _, sparse_foot) = panel_texts(data)
     n_out, n_in = data.shape
     text = (
-        f"Two networks side by side, each a row of {n_in} input nodes above a row of "
-        f"{n_out} output nodes. Left, fully connected: every input joined to every output, "
-        f"{n_out} × {n_in} = {n_in * n_out} edges. Right, {sparse_title.lower()}: each "
+        f"Two networks, one above the other, each a row of {n_in} input nodes above a row "
+        f"of {n_out} output nodes. Above, fully connected: every input joined to every "
+        f"output, {n_out} × {n_in} = {n_in * n_out} edges. Below, {sparse_title.lower()}: each "
         f"output joined to the {data.kernel} inputs above it, {n_out} × {data.kernel} = "
         f"{int(data.connected.sum())} edges. The edges of one output are drawn thick and "
-        f"orange: left, {fc_foot}; right, {sparse_foot}."
+        f"orange: above, {fc_foot}; below, {sparse_foot}."
     )
     if not data.labelled:
         text += " The rows are too long to name their nodes, so they are drawn as dots."

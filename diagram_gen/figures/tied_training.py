@@ -21,7 +21,7 @@ import numpy as np
 from matplotlib.figure import Figure
 from matplotlib.ticker import FixedLocator, MaxNLocator, NullLocator
 
-from diagram_gen import training
+from diagram_gen import targets, training
 from diagram_gen.examples import format_number
 from diagram_gen.figures import _lineplot
 from diagram_gen.figures._lineplot import scientific
@@ -42,7 +42,14 @@ MACHINE_EPSILON = float(np.finfo(np.float64).eps)
 TOLERANCE = 1e-12
 #: Every how many steps a marker is drawn on a curve.
 MARK_EVERY_TARGET = 10
-FIGSIZE = (13.0, 5.6)
+#: Inches, and where each panel's axes go (left, bottom, width, height, in fractions of
+#: the figure): in the page column (7.17 in) the two panels stack; on a slide they stand
+#: side by side, 9.2 in wide so that the smallest text (the exponents of the tick labels,
+#: 8.4 pt) is 12 pt once the figure fills a 16:9 or a 4:3 slide.
+LAYOUTS = {
+    "page": ((7.0, 7.8), (0.135, 0.615, 0.8, 0.33), (0.135, 0.105, 0.8, 0.33)),
+    "slide": ((9.2, 4.7), (0.09, 0.13, 0.37, 0.74), (0.565, 0.13, 0.37, 0.74)),
+}
 
 
 @dataclass(frozen=True)
@@ -80,9 +87,12 @@ def compute(setup: training.Setup) -> TiedTrainingData:
     return TiedTrainingData(training.train(setup), training.train(setup, tie=False))
 
 
-def render(data: TiedTrainingData, theme: Theme) -> Figure:
-    fig = _lineplot.new_figure(theme, FIGSIZE)
-    draw_tied_training(fig, data, theme=theme)
+def render(data: TiedTrainingData, theme: Theme, target: targets.Target | None = None) -> Figure:
+    """Both panels, stacked for the page column, side by side for a slide."""
+    layout = "slide" if target is not None and target.is_slide else "page"
+    size, *_ = LAYOUTS[layout]
+    fig = _lineplot.new_figure(theme, size)
+    draw_tied_training(fig, data, theme=theme, layout=layout)
     # Axis labels and tick labels find their places when the figure is drawn; draw it
     # once (without rendering pixels) so the figure that is returned is already laid out.
     fig.draw_without_rendering()
@@ -107,10 +117,14 @@ def styles(theme: Theme) -> dict[str, dict[str, object]]:
     }  # fmt: skip
 
 
-def draw_tied_training(fig: Figure, data: TiedTrainingData, *, theme: Theme) -> dict[str, list]:
-    """Both panels: losses (left), largest weight difference (right); returns the artists."""
-    loss_ax = fig.add_axes((0.075, 0.12, 0.36, 0.76))
-    diff_ax = fig.add_axes((0.565, 0.12, 0.36, 0.76))
+def draw_tied_training(
+    fig: Figure, data: TiedTrainingData, *, theme: Theme, layout: str = "page"
+) -> dict[str, list]:
+    """Both panels: losses (first: above, or left on a slide), largest weight difference
+    (second); returns the artists."""
+    _, loss_at, diff_at = LAYOUTS[layout]
+    loss_ax = fig.add_axes(loss_at)
+    diff_ax = fig.add_axes(diff_at)
     artists = draw_losses(loss_ax, data, theme=theme)
     for key, value in draw_differences(diff_ax, data, theme=theme).items():
         artists.setdefault(key, []).extend(value)
@@ -205,7 +219,7 @@ def draw_differences(ax, data: TiedTrainingData, *, theme: Theme) -> dict[str, l
     ax.set_xlabel("gradient step", fontsize=_lineplot.LABEL_FONT)
     ax.set_ylabel("largest |W − C(w)|", fontsize=_lineplot.LABEL_FONT)
     title = ax.set_title(
-        "Dense matrix W minus the conv's matrix C(w)",
+        "Dense W minus the conv's matrix C(w)",
         fontsize=_lineplot.TITLE_FONT, pad=12, loc="left",
     )  # fmt: skip
     title.set_gid("difference-title")
@@ -286,15 +300,16 @@ def alt_text(data: TiedTrainingData) -> str:
         else ""
     )
     return (
-        f"Two plots over {steps} gradient steps. A convolution on {size}x{size} single-channel "
+        f"Two plots, one above the other, over {steps} gradient steps. A convolution on "
+        f"{size}x{size} single-channel "
         f"images with a {k}x{k} kernel and a bias, and a dense layer whose matrix is masked and "
         f"tied to it, are trained from the same start on the same {setup.images.shape[0]} "
-        f"images with learning rate {setup.learning_rate:g}. Left, their losses on a log "
+        f"images with learning rate {setup.learning_rate:g}. Above, their losses on a log "
         f"axis fall on one curve, from {scientific(tied.conv_loss[0], 3)} to "
         f"{scientific(tied.conv_loss[-1], 3)} for the convolution (solid) and "
         f"{scientific(tied.dense_loss[-1], 3)} for the dense layer (dashed, circles); the "
         f"dense layer masked but not tied (dotted, crosses) ends at "
-        f"{scientific(control.dense_loss[-1], 3)}. Right, on a log axis, the largest "
+        f"{scientific(control.dense_loss[-1], 3)}. Below, on a log axis, the largest "
         f"absolute difference between the dense matrix and the convolution's matrix at "
         f"each step: at most {scientific(data.largest_difference)} for the tied layer, at "
         f"or below machine epsilon {scientific(MACHINE_EPSILON)} (a dash-dotted line) and "

@@ -1,10 +1,13 @@
-"""``weight-sharing-1d``: a locally connected layer beside a convolution with the same edges.
+"""``weight-sharing-1d``: a locally connected layer and a convolution with the same edges.
 
-Both layers have the sparse connections of the 1D example. On the left every edge owns its
-weight (a *locally connected* layer); on the right the edges share the kernel's weights,
-the same few numbers in every window. An edge's colour *and* line style stand for its
-weight, and its label gives the weight's value, so "the same weight" shows without colour:
-on the right one pattern repeats under every output, on the left no two edges look alike.
+Both layers have the sparse connections of the 1D example. In the first panel every edge
+owns its weight (a *locally connected* layer); in the second the edges share the kernel's
+weights, the same few numbers in every window. An edge's colour *and* line style stand for
+its weight, and its label gives the weight's value, so "the same weight" shows without
+colour: in the convolution one pattern repeats under every output, in the locally
+connected layer no two edges look alike. In the page column the convolution lies under
+the locally connected layer; on a slide they stand side by side
+(:func:`_network.for_target`).
 
 Weight identities: the convolution's kernel weight k is drawn as weight ``k`` of
 :func:`_network.weight_style`; the locally connected weight of output i and tap k as
@@ -22,7 +25,7 @@ from dataclasses import dataclass
 import numpy as np
 from matplotlib.figure import Figure
 
-from diagram_gen import examples, layers
+from diagram_gen import examples, layers, targets
 from diagram_gen.examples import ConvLayer, format_number
 from diagram_gen.figures import _matrix, _network
 from diagram_gen.figures._network import Edge, KeyItem
@@ -33,9 +36,16 @@ FIGURE_ID = "weight-sharing-1d"
 TITLE = "Weight sharing: a locally connected layer beside a convolution"
 example = examples.line_example
 
-INPUT_SPACING = 0.9  # inches between input nodes
-LAYER_GAP = 3.0  # inches from the input row to the output row
-PANEL_GAP = 1.3  # inches between the two panels
+#: Inches between input nodes: in the page column (panels stacked, each as wide as the
+#: column) and on a slide (panels side by side).
+INPUT_SPACING = {"page": 0.82, "slide": 0.7}
+LEAST_SPACING = 0.7  # closer nodes leave the edge labels no room
+#: Inches from the input row to the output row, for a kernel of 3 weights; each further
+#: weight adds a label per output, and :data:`GAP_PER_WEIGHT` more room for them.
+LAYER_GAP = {"page": 1.95, "slide": 2.6}
+GAP_PER_WEIGHT = 0.7
+#: Inches between the two panels, across (a slide) or down (the page).
+PANEL_GAP = {"page": 0.45, "slide": 0.9}
 
 
 @dataclass(frozen=True)
@@ -90,16 +100,26 @@ def steps(data: WeightSharingData) -> list[Step]:
     )
 
 
-def render(data: WeightSharingData, theme: Theme, step: Step | None = None) -> Figure:
-    """The still figure, or with ``step`` the same output's edges lit in both panels."""
-    fig, ax = _network.new_canvas(theme)
-    draw_weight_sharing(ax, data, theme=theme)
-    _network.fit(fig, ax)
-    if step is not None:
-        for prefix in ("local-", "conv-"):
-            _network.light_step(ax, step.triples, theme, gid=prefix)
-        _matrix.step_heading(fig, ax, step.text, theme)
-    return fig
+def render(
+    data: WeightSharingData,
+    theme: Theme,
+    step: Step | None = None,
+    target: targets.Target | None = None,
+) -> Figure:
+    """The still figure, or with ``step`` the same output's edges lit in both panels;
+    stacked for the page column, side by side where a slide favours it."""
+
+    def build(side_by_side: bool) -> Figure:
+        fig, ax = _network.new_canvas(theme)
+        draw_weight_sharing(ax, data, theme=theme, side_by_side=side_by_side)
+        _network.fit(fig, ax)
+        if step is not None:
+            for prefix in ("local-", "conv-"):
+                _network.light_step(ax, step.triples, theme, gid=prefix)
+            _matrix.step_heading(fig, ax, step.text, theme)
+        return fig
+
+    return _network.for_target(build, target)
 
 
 def local_identity(i: int, k: int, taps: int) -> int:
@@ -143,28 +163,44 @@ def panel_edges(data: WeightSharingData, shared: bool, theme: Theme) -> list[Edg
     return edges
 
 
-def draw_weight_sharing(ax, data: WeightSharingData, *, theme: Theme) -> dict:
-    """Draw both panels with titles, weights and parameter counts; returns the artists."""
+def draw_weight_sharing(
+    ax, data: WeightSharingData, *, theme: Theme, side_by_side: bool = False
+) -> dict:
+    """Draw both panels with titles, weights and parameter counts; returns the artists.
+
+    Stacked (the page), the convolution lies under the locally connected layer, the same
+    inputs in the same places; side by side (a slide), it lies to the right.
+    """
     fig = ax.figure
     n_out, n_in = data.shape
     texts = panel_texts(data)
-    row_width = _network.row_spacing(n_in, INPUT_SPACING) * (n_in - 1)
-    offset = _network.panel_offset(fig, texts, row_width, PANEL_GAP)
+    where = "slide" if side_by_side else "page"
+    spacing = _network.stacked_spacing(n_in, INPUT_SPACING[where], LEAST_SPACING)
+    layer_gap = LAYER_GAP[where] + GAP_PER_WEIGHT * max(0, data.kernel.size - 3)
+    row_width = _network.row_spacing(n_in, spacing) * (n_in - 1)
+    offset = _network.panel_offset(fig, texts, row_width, PANEL_GAP[where])
     artists: dict[str, dict] = {}
+    x0 = y0 = 0.0
+    extent = (0.0, 0.0, 0.0, 0.0)  # of what is drawn so far: x0, y0, x1, y1
     for panel, prefix in enumerate(("local-", "conv-")):
         shared = panel == 1
+        if panel and side_by_side:
+            x0 = offset
+        elif panel:
+            y0 = extent[3] + PANEL_GAP[where] - extent[1]  # the first panel's top is < 0
         inputs, outputs = _network.panel_rows(
             fig,
             data.index >= 0,
-            panel * offset,
-            spacing=INPUT_SPACING,
-            layer_gap=LAYER_GAP,
+            x0,
+            y0=y0,
+            spacing=spacing,
+            layer_gap=layer_gap,
             theme=theme,
         )
         edges = panel_edges(data, shared, theme)
-        centre = panel * offset + row_width / 2
+        centre = x0 + row_width / 2
         title, subtitle, count = texts[panel]
-        bottom = LAYER_GAP + outputs.radius + 0.3
+        bottom = y0 + layer_gap + outputs.radius + 0.2
         part = {
             "edges": _network.draw_edges(ax, inputs, outputs, edges, theme=theme, gid=prefix),
             "labels": _network.place_edge_labels(
@@ -174,7 +210,7 @@ def draw_weight_sharing(ax, data: WeightSharingData, *, theme: Theme) -> dict:
             "outputs": _network.draw_row(ax, outputs, theme=theme, gid=prefix)["nodes"],
             "texts": [
                 *_network.panel_title(
-                    ax, centre, -inputs.radius - 0.25, title, subtitle, theme=theme, gid=prefix
+                    ax, centre, y0 - inputs.radius - 0.25, title, subtitle, theme=theme, gid=prefix
                 ),
                 _network.note(
                     ax, centre, bottom, count, theme=theme, gid=f"{prefix}count", weight="bold"
@@ -195,7 +231,7 @@ def draw_weight_sharing(ax, data: WeightSharingData, *, theme: Theme) -> dict:
                     )
                 ],
                 centre=centre,
-                y=bottom + 0.7,
+                y=bottom + 0.55,
                 theme=theme,
                 gid=f"{prefix}key",
             )
@@ -204,7 +240,7 @@ def draw_weight_sharing(ax, data: WeightSharingData, *, theme: Theme) -> dict:
                 _network.note(
                     ax,
                     centre,
-                    bottom + 0.52,
+                    bottom + 0.3,
                     "no two edges alike: every weight is trained on its own",
                     theme=theme,
                     gid=f"{prefix}key-note",
@@ -212,6 +248,7 @@ def draw_weight_sharing(ax, data: WeightSharingData, *, theme: Theme) -> dict:
                 )
             )
         artists[prefix.rstrip("-")] = part
+        extent = _network.drawn_extent(ax)
     return artists
 
 
@@ -235,15 +272,15 @@ def alt_text(data: WeightSharingData) -> str:
         for k, (name, value) in enumerate(zip(data.weight_names, data.kernel, strict=True))
     )
     text = (
-        f"Two networks side by side with the same connections: {n_in} input nodes above "
-        f"{n_out} output nodes, each output joined to the {data.kernel.size} inputs above "
-        f"it, {data.edge_count} edges. Left, a locally connected layer: every edge has its "
+        f"Two networks, one above the other, with the same connections: {n_in} input nodes "
+        f"above {n_out} output nodes, each output joined to the {data.kernel.size} inputs "
+        f"above it, {data.edge_count} edges. Above, a locally connected layer: every edge has its "
         f"own weight, in its own colour and line style"
     )
     if data.labelled:
         text += f" and labelled with its value ({_network.join_numbers(data.local)})"
     text += (
-        f"; {local_count}. Right, a convolution: the edges share the kernel's weights "
+        f"; {local_count}. Below, a convolution: the edges share the kernel's weights "
         f"{named}, the same pattern under every output"
     )
     if data.labelled:
