@@ -13,13 +13,14 @@ import itertools
 
 import numpy as np
 import pytest
+from figure_checks import assert_text_legible_unclipped_and_apart
 from matplotlib.colors import to_hex, to_rgba
 from matplotlib.image import AxesImage
 from matplotlib.lines import Line2D
 from matplotlib.patches import Rectangle
 from matplotlib.text import Text
 
-from diagram_gen import examples, registry
+from diagram_gen import examples, export, registry, targets
 from diagram_gen.style import DARK, LIGHT, WEIGHT_COLOURS
 
 MINUS = "\u2212"
@@ -735,3 +736,41 @@ def test_alt_texts_state_the_numbers():
     assert "16 entries hold the fixed weight 1/4" in text
     text = alt("conv-1d-2d-3d")
     assert "a 4 by 6 matrix with 12 untrainable zeros" in text and "8 by 27" in text
+
+
+# ----------------------------------------------------------------------------------------
+# Laid out for the page column (issue 11)
+# ----------------------------------------------------------------------------------------
+
+#: The matrix figures laid out for the page column so far; each leaves the browser
+#: test's list of figures not yet legible there once merged.
+FOR_THE_COLUMN = ["conv-matrix", "fc-matrix"]
+
+
+@THEMES
+@pytest.mark.parametrize("figure_id", FOR_THE_COLUMN)
+def test_page_figure_is_legible_in_the_column(figure_id, theme):
+    # Proves goal 1 of issue 11 from the file a page shows: the SVG, shrunk to the
+    # 688 px column if it is wider, keeps its smallest text at 11 CSS px or more; and in
+    # the drawing no text is under 9 pt, clipped, or on top of another.
+    files = registry.render(
+        figure_id, {}, themes=(theme.name,), options=export.ExportOptions(formats=("svg",))
+    )
+    measure = targets.measure_svg(files[f"{figure_id}-{theme.name}.svg"])
+    assert measure.shown_in(targets.PAGE.width) >= 11 - 1e-6, measure
+    spec = registry.get(figure_id)
+    assert_text_legible_unclipped_and_apart(spec.draw(spec.data({}), theme))
+
+
+def test_unlabelled_conv_matrix_step_frames_its_row():
+    # Proves a step of a matrix too tall to label (384 patterned cells, 48 rows) frames
+    # the row of its output across the whole matrix, as a step of an image does.
+    spec = registry.get("conv-matrix")
+    params = {"height": 4, "width": 2, "kernel": 1, "out_channels": 2, "padding": 1}
+    data = spec.data(params)
+    rows, cols = data.shape
+    assert (rows, cols) == (48, 8)
+    step = spec.steps(data)[5]
+    fig = spec.draw(data, LIGHT, step=step)
+    frames = [b for gid, b in boxes_of(fig).items() if gid.startswith("lit-row-")]
+    assert [corners(b) for b in frames] == [(0, o, cols, o + 1) for o in step.outputs]
