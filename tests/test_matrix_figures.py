@@ -745,7 +745,9 @@ def test_alt_texts_state_the_numbers():
 
 #: The matrix figures laid out for the page column so far; each leaves the browser
 #: test's list of figures not yet legible there once merged.
-FOR_THE_COLUMN = ["conv-matrix", "fc-matrix", "fc-vs-conv-matrix", "multichannel-matrix"]
+FOR_THE_COLUMN = [
+    "conv-matrix", "fc-matrix", "fc-vs-conv-matrix", "multichannel-matrix", "transposed-matrix",
+]  # fmt: skip
 
 
 @THEMES
