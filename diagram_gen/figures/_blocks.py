@@ -206,17 +206,28 @@ def draw_vector(
     across: float,
     vertical: bool,
     prefix: str,
+    fontsize: float | None = None,
 ) -> list[Text]:
     """One labelled cell per value: a column (``vertical``) or a row of cells.
 
     ``positions`` are the tops (column) or lefts (row) of the cells; ``across`` is the
-    left (column) or top (row) they share. Gids ``{prefix}-{i}``.
+    left (column) or top (row) they share. Gids ``{prefix}-{i}``. Texts are ``fontsize``
+    points (the base size if None).
     """
     labels = []
     for i, (value, pos) in enumerate(zip(values, positions, strict=True)):
         col, row = (across, pos) if vertical else (pos, across)
         labels.append(
-            _matrix.cell(ax, col, row, fill, format_number(value), theme, gid=f"{prefix}-{i}")[1]
+            _matrix.cell(
+                ax,
+                col,
+                row,
+                fill,
+                format_number(value),
+                theme,
+                gid=f"{prefix}-{i}",
+                fontsize=fontsize,
+            )[1]
         )
     return labels
 
