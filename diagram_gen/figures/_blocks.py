@@ -104,6 +104,19 @@ def text_inches(text: str, fontsize: float) -> float:
     return max(len(line) for line in text.split("\n")) * CHAR_EM * fontsize / 72
 
 
+def measured_inches(text: str, fontsize: float) -> float:
+    """How wide the longest line of ``text`` is drawn at ``fontsize`` points, in inches:
+    measured from the glyphs of the current font, where :func:`text_inches` guesses."""
+    from matplotlib.font_manager import FontProperties
+    from matplotlib.textpath import TextPath
+
+    prop = FontProperties(size=fontsize)
+    return max(
+        TextPath((0, 0), line, prop=prop).get_extents().width / 72 if line else 0.0
+        for line in text.split("\n")
+    )
+
+
 def fits(text: str, inches: float, fontsize: float) -> bool:
     """Whether the longest line of ``text`` fits in ``inches`` at ``fontsize`` points."""
     return text_inches(text, fontsize) <= inches
