@@ -747,7 +747,7 @@ def test_alt_texts_state_the_numbers():
 #: test's list of figures not yet legible there once merged.
 FOR_THE_COLUMN = [
     "conv-matrix", "fc-matrix", "fc-vs-conv-matrix", "multichannel-matrix", "transposed-matrix",
-    "avgpool-matrix", "connection-table", "grouped-conv", "conv-1d-2d-3d",
+    "avgpool-matrix", "connection-table", "grouped-conv", "conv-1d-2d-3d", "padding-modes",
 ]  # fmt: skip
 
 
