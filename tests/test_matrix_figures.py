@@ -743,11 +743,12 @@ def test_alt_texts_state_the_numbers():
 # Laid out for the page column (issue 11)
 # ----------------------------------------------------------------------------------------
 
-#: The matrix figures laid out for the page column so far; each leaves the browser
-#: test's list of figures not yet legible there once merged.
+#: The matrix figures laid out for the page column (all of this family); each leaves the
+#: browser test's list of figures not yet legible there once merged.
 FOR_THE_COLUMN = [
     "conv-matrix", "fc-matrix", "fc-vs-conv-matrix", "multichannel-matrix", "transposed-matrix",
     "avgpool-matrix", "connection-table", "grouped-conv", "conv-1d-2d-3d", "padding-modes",
+    "equivariance",
 ]  # fmt: skip
 
 
