@@ -263,13 +263,17 @@ class ProductLayout:
     right: float = 2.9
     #: Points of the numbers in the cells; None: the base size (11 for a name and value).
     fontsize: float | None = None
+    #: Inches of the longer side of a matrix too large to label, drawn as patterned cells.
+    pattern_inches: float = IMAGE_INCHES
 
 
 #: Cells of :data:`CELL_INCHES` with room around them (conv-linked's matrix panel).
 DEFAULT_LAYOUT = ProductLayout()
 #: The page column's layout: smaller cells, the same text, margins trimmed to the texts
 #: they hold.
-COLUMN_LAYOUT = ProductLayout(inches=COLUMN_CELL_INCHES, left=0.8, right=2.4, fontsize=11)
+COLUMN_LAYOUT = ProductLayout(
+    inches=COLUMN_CELL_INCHES, left=0.8, right=2.4, fontsize=11, pattern_inches=5.0
+)
 
 
 def draw_matrix_product(
@@ -441,8 +445,10 @@ def draw_matrix_image(
 #: Matrices of shared weights up to this many rows and columns are drawn cell by cell in
 #: their weights' colours and patterns when too large for names; larger ones as an image.
 MAX_PATTERN_SIDE = 64
-#: Side of one swatch of the key beside an unlabelled matrix, in inches.
+#: Side of one swatch of the key beside an unlabelled matrix, in inches, and the distance
+#: from one swatch to the next across, in swatches (room for "w₂₃ = −2" under each).
 KEY_INCHES = 0.5
+KEY_PITCH = 1.8
 
 
 def has_patterns(shape: tuple[int, int]) -> bool:
@@ -479,6 +485,7 @@ def draw_weight_pattern(
     theme: Theme,
     row_label: str,
     col_label: str,
+    inches: float = IMAGE_INCHES,
 ) -> dict[str, list]:
     """Draw a matrix of shared weights too large to label, with a key of its weights.
 
@@ -505,7 +512,7 @@ def draw_weight_pattern(
         ax.figure.set_size_inches(width, height + 0.14 * IMAGE_INCHES)
         return artists
     side = max(rows, cols)
-    unit = IMAGE_INCHES / side  # inches per cell
+    unit = inches / side  # inches per cell: the longer side is ``inches``
     artists: dict[str, list] = {"cells": pattern_cells(ax, index, theme=theme, inches=unit)}
     artists["key"], artists["labels"] = [], []
     palette = weight_palette(theme, flat.size)
@@ -544,7 +551,7 @@ def draw_weight_pattern(
     )
     for k, value in enumerate(flat):
         r, c = divmod(k, per_row)
-        x, y = key_left + c * 1.5 * swatch, key_top + r * pitch
+        x, y = key_left + c * KEY_PITCH * swatch, key_top + r * pitch
         fill = palette[1 + k]
         box = Rectangle(
             (x, y),
@@ -571,7 +578,9 @@ def draw_weight_pattern(
             )
         )
     key_rows = -(-flat.size // per_row)
-    key_right = key_left + (min(per_row, flat.size) - 1) * 1.5 * swatch + swatch + 0.6 * per_inch
+    key_right = (
+        key_left + (min(per_row, flat.size) - 1) * KEY_PITCH * swatch + swatch + 0.6 * per_inch
+    )
     bottom = max(rows, key_top + key_rows * pitch)
     artists["labels"].append(_note(ax, bottom + 0.15 * per_inch, index, flat.size, theme, cols))
     xlim = (-0.45 * per_inch, max(key_right, cols + 0.2 * per_inch))

@@ -95,6 +95,7 @@ def draw_conv_matrix(
             theme=theme,
             row_label=f"{rows} outputs (one row per kernel placement)",
             col_label=f"{cols} inputs (flattened image)",
+            inches=layout.pattern_inches,
         )
     fills, texts = _matrix.weight_cells(
         data.index, data.example.kernel, data.example.weight_names, theme
