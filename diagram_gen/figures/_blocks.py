@@ -104,6 +104,19 @@ def text_inches(text: str, fontsize: float) -> float:
     return max(len(line) for line in text.split("\n")) * CHAR_EM * fontsize / 72
 
 
+def measured_inches(text: str, fontsize: float) -> float:
+    """How wide the longest line of ``text`` is drawn at ``fontsize`` points, in inches:
+    measured from the glyphs of the current font, where :func:`text_inches` guesses."""
+    from matplotlib.font_manager import FontProperties
+    from matplotlib.textpath import TextPath
+
+    prop = FontProperties(size=fontsize)
+    return max(
+        TextPath((0, 0), line, prop=prop).get_extents().width / 72 if line else 0.0
+        for line in text.split("\n")
+    )
+
+
 def fits(text: str, inches: float, fontsize: float) -> bool:
     """Whether the longest line of ``text`` fits in ``inches`` at ``fontsize`` points."""
     return text_inches(text, fontsize) <= inches
@@ -206,17 +219,28 @@ def draw_vector(
     across: float,
     vertical: bool,
     prefix: str,
+    fontsize: float | None = None,
 ) -> list[Text]:
     """One labelled cell per value: a column (``vertical``) or a row of cells.
 
     ``positions`` are the tops (column) or lefts (row) of the cells; ``across`` is the
-    left (column) or top (row) they share. Gids ``{prefix}-{i}``.
+    left (column) or top (row) they share. Gids ``{prefix}-{i}``. Texts are ``fontsize``
+    points (the base size if None).
     """
     labels = []
     for i, (value, pos) in enumerate(zip(values, positions, strict=True)):
         col, row = (across, pos) if vertical else (pos, across)
         labels.append(
-            _matrix.cell(ax, col, row, fill, format_number(value), theme, gid=f"{prefix}-{i}")[1]
+            _matrix.cell(
+                ax,
+                col,
+                row,
+                fill,
+                format_number(value),
+                theme,
+                gid=f"{prefix}-{i}",
+                fontsize=fontsize,
+            )[1]
         )
     return labels
 

@@ -31,6 +31,10 @@ MAX_LABELLED_CELLS = 600
 MAX_LABELLED_SIDE = 40
 #: Inches per grid unit in the labelled layout (one cell is one unit).
 CELL_INCHES = 0.62
+#: Inches per cell of a matrix laid out for the page column (688 CSS px, about 7.2 in):
+#: the matrix figures that pass it keep every text at its size and shrink only the
+#: geometry, so that nine columns with their vectors fit the column unscaled.
+COLUMN_CELL_INCHES = 0.5
 #: Inches of the longer side of a matrix drawn as an image.
 IMAGE_INCHES = 7.0
 
@@ -117,12 +121,14 @@ def draw_cells(
     dashed: np.ndarray | None = None,
     prefix: str = "m",
     hatches: np.ndarray | None = None,
+    fontsize: float | None = None,
 ) -> list:
     """A grid of labelled cells with its top-left corner at ``origin``; returns the texts.
 
     A cell labelled ``0`` with a dashed outline is an untrainable zero: its text is drawn
     in the theme's zero colour so the weights stand out. ``hatches`` (from
-    :func:`weight_hatches`) gives each weight's cells its pattern.
+    :func:`weight_hatches`) gives each weight's cells its pattern. Texts are
+    ``fontsize`` points if given, else 11 for two lines and the base size for one.
     """
     left, top = origin
     labels = []
@@ -137,7 +143,7 @@ def draw_cells(
                 text,
                 theme,
                 gid=f"{prefix}-{i}-{j}",
-                fontsize=11 if "\n" in text else None,
+                fontsize=fontsize or (11 if "\n" in text else None),
                 dashed=is_zero,
                 text_colour=theme.zero_text if is_zero else None,
                 hatch="" if hatches is None else hatches[i, j],
@@ -172,11 +178,18 @@ def new_figure(theme: Theme) -> tuple[Figure, Axes]:
     return fig, ax
 
 
-def fit(fig: Figure, ax: Axes, xlim: tuple[float, float], ylim: tuple[float, float]) -> None:
-    """Size the figure so one grid unit is :data:`CELL_INCHES` and nothing is clipped."""
+def fit(
+    fig: Figure,
+    ax: Axes,
+    xlim: tuple[float, float],
+    ylim: tuple[float, float],
+    inches: float = CELL_INCHES,
+) -> None:
+    """Size the figure so one grid unit is ``inches`` (:data:`CELL_INCHES` unless a
+    figure says otherwise) and nothing is clipped."""
     ax.set_xlim(*xlim)
     ax.set_ylim(ylim[1], ylim[0])  # rows go down
-    fig.set_size_inches((xlim[1] - xlim[0]) * CELL_INCHES, (ylim[1] - ylim[0]) * CELL_INCHES)
+    fig.set_size_inches((xlim[1] - xlim[0]) * inches, (ylim[1] - ylim[0]) * inches)
 
 
 def cell(
@@ -239,8 +252,37 @@ def text_backing(fill: str, hatch: str) -> dict[str, object]:
     return {"bbox": {"boxstyle": "square,pad=0.12", "facecolor": fill, "edgecolor": "none"}}
 
 
-def draw_matrix_product(ax: Axes, data: MatrixProduct, *, theme: Theme) -> dict[str, list]:
-    """Draw ``y = M x + b`` with every entry labelled; returns the artists by part."""
+@dataclass(frozen=True)
+class ProductLayout:
+    """How large :func:`draw_matrix_product` draws: inches per cell, the grid units left
+    of the matrix (for its symbol) and from the outputs' ``=`` signs to the right edge
+    (for the output cells and their names)."""
+
+    inches: float = CELL_INCHES
+    left: float = 1.2
+    right: float = 2.9
+    #: Points of the numbers in the cells; None: the base size (11 for a name and value).
+    fontsize: float | None = None
+    #: Inches of the longer side of a matrix too large to label, drawn as patterned cells.
+    pattern_inches: float = IMAGE_INCHES
+
+
+#: Cells of :data:`CELL_INCHES` with room around them (conv-linked's matrix panel).
+DEFAULT_LAYOUT = ProductLayout()
+#: The page column's layout: smaller cells, the same text, margins trimmed to the texts
+#: they hold.
+COLUMN_LAYOUT = ProductLayout(
+    inches=COLUMN_CELL_INCHES, left=0.8, right=2.4, fontsize=11, pattern_inches=5.0
+)
+
+
+def draw_matrix_product(
+    ax: Axes, data: MatrixProduct, *, theme: Theme, layout: ProductLayout = DEFAULT_LAYOUT
+) -> dict[str, list]:
+    """Draw ``y = M x + b`` with every entry labelled; returns the artists by part.
+
+    ``layout`` sets the cell size and margins (:data:`COLUMN_LAYOUT` for the page).
+    """
     rows, cols = data.fills.shape
     artists: dict[str, list] = {"cells": [], "x": [], "bias": [], "y": [], "labels": []}
     # The input, one value above each column, with its name above it.
@@ -258,7 +300,16 @@ def draw_matrix_product(ax: Axes, data: MatrixProduct, *, theme: Theme) -> dict[
             )
         )
         artists["x"].append(
-            cell(ax, j, -1.4, theme.input, format_number(data.x[j]), theme, gid=f"x-{j}")[1]
+            cell(
+                ax,
+                j,
+                -1.4,
+                theme.input,
+                format_number(data.x[j]),
+                theme,
+                gid=f"x-{j}",
+                fontsize=layout.fontsize,
+            )[1]
         )
     artists["labels"].append(
         ax.text(
@@ -278,7 +329,13 @@ def draw_matrix_product(ax: Axes, data: MatrixProduct, *, theme: Theme) -> dict[
         )
     )
     artists["cells"] = draw_cells(
-        ax, data.fills, data.texts, theme=theme, dashed=data.dashed, hatches=data.hatches
+        ax,
+        data.fills,
+        data.texts,
+        theme=theme,
+        dashed=data.dashed,
+        hatches=data.hatches,
+        fontsize=layout.fontsize,
     )
     # Right of each row: + b_i = y_i.
     col = cols + 0.4
@@ -297,6 +354,7 @@ def draw_matrix_product(ax: Axes, data: MatrixProduct, *, theme: Theme) -> dict[
                     gid=f"b-{i}",
                     edge=theme.foreground,
                     text_colour=theme.foreground,
+                    fontsize=layout.fontsize,
                 )[1]
             )
         ax.text(
@@ -313,7 +371,16 @@ def draw_matrix_product(ax: Axes, data: MatrixProduct, *, theme: Theme) -> dict[
     for i in range(rows):
         ax.text(col + 0.3, i + 0.5, "=", ha="center", va="center", gid=f"equals-{i}")
         artists["y"].append(
-            cell(ax, col + 0.7, i, theme.output, format_number(data.y[i]), theme, gid=f"y-{i}")[1]
+            cell(
+                ax,
+                col + 0.7,
+                i,
+                theme.output,
+                format_number(data.y[i]),
+                theme,
+                gid=f"y-{i}",
+                fontsize=layout.fontsize,
+            )[1]
         )
         artists["labels"].append(
             ax.text(
@@ -330,7 +397,7 @@ def draw_matrix_product(ax: Axes, data: MatrixProduct, *, theme: Theme) -> dict[
     ax.text(
         col + 1.2, -0.4, "y", ha="center", va="center", style="italic", fontsize=15, gid="y-symbol"
     )
-    fit(ax.figure, ax, (-1.2, col + 2.9), (-2.3, rows + 0.3))
+    fit(ax.figure, ax, (-layout.left, col + layout.right), (-2.3, rows + 0.3), layout.inches)
     return artists
 
 
@@ -378,8 +445,10 @@ def draw_matrix_image(
 #: Matrices of shared weights up to this many rows and columns are drawn cell by cell in
 #: their weights' colours and patterns when too large for names; larger ones as an image.
 MAX_PATTERN_SIDE = 64
-#: Side of one swatch of the key beside an unlabelled matrix, in inches.
+#: Side of one swatch of the key beside an unlabelled matrix, in inches, and the distance
+#: from one swatch to the next across, in swatches (room for "w₂₃ = −2" under each).
 KEY_INCHES = 0.5
+KEY_PITCH = 1.8
 
 
 def has_patterns(shape: tuple[int, int]) -> bool:
@@ -416,6 +485,7 @@ def draw_weight_pattern(
     theme: Theme,
     row_label: str,
     col_label: str,
+    inches: float = IMAGE_INCHES,
 ) -> dict[str, list]:
     """Draw a matrix of shared weights too large to label, with a key of its weights.
 
@@ -442,12 +512,20 @@ def draw_weight_pattern(
         ax.figure.set_size_inches(width, height + 0.14 * IMAGE_INCHES)
         return artists
     side = max(rows, cols)
-    unit = IMAGE_INCHES / side  # inches per cell
+    unit = inches / side  # inches per cell: the longer side is ``inches``
     artists: dict[str, list] = {"cells": pattern_cells(ax, index, theme=theme, inches=unit)}
     artists["key"], artists["labels"] = [], []
     palette = weight_palette(theme, flat.size)
     ax.add_patch(
-        Rectangle((0, 0), cols, rows, fill=False, edgecolor=theme.foreground, linewidth=0.8)
+        Rectangle(
+            (0, 0),
+            cols,
+            rows,
+            fill=False,
+            edgecolor=theme.foreground,
+            linewidth=0.8,
+            gid="matrix-frame",
+        )
     )
     per_inch = 1 / unit
     artists["labels"] += [
@@ -473,7 +551,7 @@ def draw_weight_pattern(
     )
     for k, value in enumerate(flat):
         r, c = divmod(k, per_row)
-        x, y = key_left + c * 1.5 * swatch, key_top + r * pitch
+        x, y = key_left + c * KEY_PITCH * swatch, key_top + r * pitch
         fill = palette[1 + k]
         box = Rectangle(
             (x, y),
@@ -500,7 +578,9 @@ def draw_weight_pattern(
             )
         )
     key_rows = -(-flat.size // per_row)
-    key_right = key_left + (min(per_row, flat.size) - 1) * 1.5 * swatch + swatch + 0.6 * per_inch
+    key_right = (
+        key_left + (min(per_row, flat.size) - 1) * KEY_PITCH * swatch + swatch + 0.6 * per_inch
+    )
     bottom = max(rows, key_top + key_rows * pitch)
     artists["labels"].append(_note(ax, bottom + 0.15 * per_inch, index, flat.size, theme, cols))
     xlim = (-0.45 * per_inch, max(key_right, cols + 0.2 * per_inch))
@@ -628,11 +708,13 @@ def light_product_step(ax: Axes, step, theme: Theme, *, labelled: bool = True) -
     entries of its ``(input, weight, output)`` triples, the inputs it reads and the
     output (and bias) of its row.
 
-    A matrix drawn as an image has no cells: its rows get a thick frame instead
-    (gid ``lit-row-{row}``).
+    A matrix drawn without labels (an image, or cells too small to outline one by one)
+    gets a thick frame around each of its rows instead (gid ``lit-row-{row}``), as wide
+    as the matrix's frame (gid ``matrix-frame``).
     """
     if not labelled:
-        cols = ax.get_images()[0].get_array().shape[1]
+        frame = next(p for p in ax.patches if p.get_gid() == "matrix-frame")
+        cols = frame.get_width()
         frames = []
         for row in step.outputs:
             rect = Rectangle(

@@ -21,6 +21,13 @@ from diagram_gen.style import Theme
 FIGURE_ID = "avgpool-matrix"
 TITLE = "Average pooling as a fixed weight matrix"
 
+#: Inches per cell when labelled, and points of every text but the symbols: 16 columns
+#: and y are 8 in wide, shown in the 7.2 in page column with 10 pt text at 9 pt.
+LABELLED_INCHES = 0.4
+TEXT_FONT = 11
+#: The averages (5.25) are the widest numbers in a cell.
+AVERAGE_FONT = 10
+
 
 @dataclass(frozen=True)
 class PoolExample:
@@ -128,11 +135,11 @@ def draw_pool_matrix(ax, data: PoolMatrix, *, theme: Theme) -> dict[str, list]:
     artists: dict[str, list] = {}
     artists["cells"] = _blocks.draw_cell_grid(
         ax, fills, texts, theme=theme, lefts=list(range(cols)), tops=list(range(rows)),
-        dashed=~fixed, prefix="m",
+        dashed=~fixed, prefix="m", fontsize=TEXT_FONT,
     )  # fmt: skip
     # A solid outline on top of every fixed weight: a weight, but not a trainable one.
     artists["outlines"] = [
-        _blocks.outline(ax, j + 0.06, i + 0.06, 0.88, 0.88, theme=theme, gid=f"m-{i}-{j}-fixed",
+        _blocks.outline(ax, j + 0.08, i + 0.08, 0.84, 0.84, theme=theme, gid=f"m-{i}-{j}-fixed",
                         linewidth=1.5)
         for i, j in zip(*np.nonzero(fixed), strict=True)
     ]  # fmt: skip
@@ -141,30 +148,30 @@ def draw_pool_matrix(ax, data: PoolMatrix, *, theme: Theme) -> dict[str, list]:
     y_names = _blocks.position_names("y", out_shape)
     artists["x"] = _blocks.draw_vector(
         ax, data.x, theme=theme, fill=theme.input, positions=list(range(cols)), across=-1.4,
-        vertical=False, prefix="x",
+        vertical=False, prefix="x", fontsize=TEXT_FONT,
     )  # fmt: skip
     for j, name in enumerate(x_names):
         _blocks.text(ax, j + 0.5, -1.75, name, theme=theme, gid=f"x-name-{j}",
-                     color=theme.muted, fontsize=_blocks.NAME_FONT)  # fmt: skip
+                     color=theme.muted, fontsize=TEXT_FONT)  # fmt: skip
     for symbol, y in (("x", -0.9), ("P", rows / 2)):
         _blocks.text(ax, -0.3, y, symbol, theme=theme, gid=f"{symbol}-symbol", ha="right",
                      fontsize=15, style="italic")  # fmt: skip
     y_left = cols + 0.7
     for i in range(rows):
         _blocks.text(ax, cols + 0.35, i + 0.5, "=", theme=theme, gid=f"equals-{i}")
-        _blocks.text(ax, y_left + 1.15, i + 0.5, y_names[i], theme=theme, gid=f"y-name-{i}",
-                     ha="left", color=theme.muted, fontsize=_blocks.NAME_FONT)  # fmt: skip
+        _blocks.text(ax, y_left + 1.2, i + 0.5, y_names[i], theme=theme, gid=f"y-name-{i}",
+                     ha="left", color=theme.muted, fontsize=TEXT_FONT)  # fmt: skip
     artists["y"] = _blocks.draw_vector(
         ax, data.y, theme=theme, fill=theme.output, positions=list(range(rows)),
-        across=y_left, vertical=True, prefix="y",
+        across=y_left, vertical=True, prefix="y", fontsize=AVERAGE_FONT,
     )  # fmt: skip
     _blocks.text(ax, y_left + 0.5, -0.4, "y", theme=theme, gid="y-symbol", fontsize=15,
                  style="italic")  # fmt: skip
     artists["note"] = [
         _blocks.text(ax, -1.0, rows + 0.6, _note(data, x_names), theme=theme, gid="note",
-                     ha="left", va="top", linespacing=1.4)
+                     ha="left", va="top", fontsize=TEXT_FONT, linespacing=1.4)
     ]  # fmt: skip
-    _blocks.fit(ax, (-1.2, max(y_left + 2.4, 14.0)), (-2.3, rows + 2.4), _matrix.CELL_INCHES)
+    _blocks.fit(ax, (-1.0, y_left + 2.0), (-2.3, rows + 2.9), LABELLED_INCHES)
     return artists
 
 
@@ -182,7 +189,7 @@ def _note(data: PoolMatrix, x_names: list[str]) -> str:
     look = "outlined" if _matrix.is_labelled(data.shape) else "the bands"
     return (
         f"Fixed weights {data.weight_text} ({look}, never trained) and untrainable zeros "
-        f"(grey): P x averages each window.\n"
+        f"(grey):\nP x averages each window.\n"
         f"Max pooling has no such matrix: here it picks {_picked_words(data, x_names)};\n"
         f"with other values it picks other inputs, so it is not linear."
     )

@@ -22,6 +22,10 @@ TITLE = "LeNet-5's connection table: each map reads only some maps"
 
 #: The mark of a connection: text, so the table reads without colour.
 MARK = "X"
+#: Inches per cell, and points of the titles and totals: 16 columns with their labels are
+#: 8.4 in wide, shown in the 7.2 in page column with the 11 pt labels at 9.4 pt.
+INCHES = 0.42
+TITLE_FONT = 12
 #: Maps keep the paper's numbers (from 0), unlike the site's pixels and weights (from 1).
 NUMBERING = "numbered from 0 as in the paper's Table I"
 
@@ -132,7 +136,7 @@ def draw_connection_table(ax, data: ConnectionTable, *, theme: Theme) -> dict[st
         fill = theme.kernel if connected else theme.zero
         artists["cells"].append(
             _matrix.cell(ax, j, i, fill, MARK if connected else "", theme, gid=f"cell-{i}-{j}",
-                         dashed=not connected, text_colour=mark_colour)[1]
+                         dashed=not connected, text_colour=mark_colour, fontsize=TITLE_FONT)[1]
         )  # fmt: skip
     # Map numbers, starting at 0 as in the paper, and what the axes are.
     for j in range(n_out):
@@ -142,9 +146,9 @@ def draw_connection_table(ax, data: ConnectionTable, *, theme: Theme) -> dict[st
         _blocks.text(ax, -0.45, i + 0.5, str(i), theme=theme, gid=f"row-{i}",
                      fontsize=_blocks.LABEL_FONT)  # fmt: skip
     _blocks.text(ax, n_out / 2, -1.2, f"C3 feature map (output), {NUMBERING}", theme=theme,
-                 gid="col-title", fontsize=_blocks.TITLE_FONT)  # fmt: skip
+                 gid="col-title", fontsize=TITLE_FONT)  # fmt: skip
     _blocks.text(ax, -1.25, n_in / 2, "S2 feature map (input)", theme=theme, gid="row-title",
-                 rotation=90, fontsize=_blocks.TITLE_FONT)  # fmt: skip
+                 rotation=90, fontsize=TITLE_FONT)  # fmt: skip
     # How many maps each C3 map reads (under the columns) and each S2 map feeds (right).
     _blocks.text(ax, -0.2, n_in + 0.45, "reads", theme=theme, gid="col-count-title",
                  ha="right", color=theme.muted, fontsize=_blocks.LABEL_FONT)  # fmt: skip
@@ -153,11 +157,11 @@ def draw_connection_table(ax, data: ConnectionTable, *, theme: Theme) -> dict[st
             _blocks.text(ax, j + 0.5, n_in + 0.45, str(count), theme=theme,
                          gid=f"col-count-{j}", fontsize=_blocks.LABEL_FONT)
         )  # fmt: skip
-    _blocks.text(ax, n_out + 0.9, -0.45, "feeds", theme=theme, gid="row-count-title",
+    _blocks.text(ax, n_out + 1.1, -0.45, "feeds", theme=theme, gid="row-count-title",
                  color=theme.muted, fontsize=_blocks.LABEL_FONT)  # fmt: skip
     for i, count in enumerate(data.row_counts):
         artists["counts"].append(
-            _blocks.text(ax, n_out + 0.9, i + 0.5, f"{count} maps", theme=theme,
+            _blocks.text(ax, n_out + 1.1, i + 0.5, f"{count} maps", theme=theme,
                          gid=f"row-count-{i}", fontsize=_blocks.LABEL_FONT)
         )  # fmt: skip
     # Runs of maps with the same pattern, bracketed under the counts.
@@ -175,9 +179,9 @@ def draw_connection_table(ax, data: ConnectionTable, *, theme: Theme) -> dict[st
         )  # fmt: skip
     artists["totals"] = [
         _blocks.text(ax, n_out / 2, n_in + 2.45, _totals(data), theme=theme, gid="totals",
-                     va="top", linespacing=1.45)
+                     va="top", fontsize=TITLE_FONT, linespacing=1.45)
     ]  # fmt: skip
-    _blocks.fit(ax, (-1.9, n_out + 2.0), (-1.8, n_in + 4.6), _matrix.CELL_INCHES)
+    _blocks.fit(ax, (-1.7, n_out + 2.0), (-1.8, n_in + 4.6), INCHES)
     return artists
 
 

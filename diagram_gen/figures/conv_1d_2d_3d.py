@@ -28,11 +28,18 @@ PARAMETERS = {
 }  # fmt: skip
 
 #: Largest and smallest inches per matrix entry; below the smallest the cells get no text.
-MAX_CELL_INCHES = 0.36
+MAX_CELL_INCHES = 0.3
 MIN_LABELLED_INCHES = 0.28
-#: Width the three matrices share, in inches, and the gap between the two on top.
-TARGET_INCHES = 13.0
-GAP_INCHES = 1.2
+#: Width the three matrices share, in inches, and the gap between the two on top: with
+#: 12 pt text and over the 3D matrix's 27 columns, the figure is about 9 in wide (the
+#: page column shows its text at 9.5 pt) and 7.2 in tall (a 16:9 slide takes it whole).
+TARGET_INCHES = 8.2
+GAP_INCHES = 0.6
+#: Inches of the band over each matrix (its two-line title) and under it (its note).
+TITLE_INCHES = 0.62
+NOTE_INCHES = 0.42
+#: Points of the notes under the matrices.
+NOTE_FONT = 12
 
 
 @dataclass(frozen=True)
@@ -146,7 +153,7 @@ class _Layout:
 
 
 #: Largest width and height, in inches, of each matrix drawn as an image: 1D, 2D, 3D.
-IMAGE_BOXES = ((4.0, 3.2), (7.8, 3.2), (TARGET_INCHES, 4.5))
+IMAGE_BOXES = ((2.6, 2.4), (5.0, 2.4), (TARGET_INCHES, 3.0))
 
 
 def _layout(data: DimensionMatrices) -> _Layout:
@@ -169,7 +176,7 @@ def _layout(data: DimensionMatrices) -> _Layout:
             for (width, height), (rows, cols) in zip(IMAGE_BOXES, shapes, strict=True)
         )
     unit = _matrix.CELL_INCHES / inches
-    title, below = 1.75 * unit, 1.0 * unit  # room for two title lines and a note line
+    title, below = TITLE_INCHES / inches, NOTE_INCHES / inches  # two title lines, a note
     (w1, h1), (w2, h2), (w3, h3) = (
         (cols * sc, rows * sc) for (rows, cols), sc in zip(shapes, scales, strict=True)
     )
@@ -177,7 +184,7 @@ def _layout(data: DimensionMatrices) -> _Layout:
     first = data.panels[0]
     texts = max(
         _blocks.text_inches(_title(first), _blocks.HEADER_FONT + 1),
-        _blocks.text_inches(_structure(first), _blocks.LABEL_FONT),
+        _blocks.text_inches(_structure(first), NOTE_FONT),
     )
     second_left = max(w1, texts / inches) + GAP_INCHES / inches
     bottom_top = title + max(h1, h2) + below + title
@@ -213,7 +220,6 @@ MIN_OUTLINED_INCHES = 0.12
 def draw_dimensions(ax, data: DimensionMatrices, *, theme: Theme) -> dict[str, list]:
     """The three matrices with their nested blocks outlined, titles and notes."""
     layout = _layout(data)
-    unit = layout.unit
     artists: dict[str, list] = {"titles": [], "notes": [], "blocks": [], "cells": []}
     for panel, (left, top), sc in zip(data.panels, layout.origins, layout.scales, strict=True):
         rows, cols = panel.shape
@@ -245,16 +251,16 @@ def draw_dimensions(ax, data: DimensionMatrices, *, theme: Theme) -> dict[str, l
                 colour=theme.muted if level and not layout.labelled else None,
             )  # fmt: skip
         artists["titles"].append(
-            _blocks.text(ax, left, top - 0.3 * unit, _title(panel), theme=theme,
+            _blocks.text(ax, left, top - 0.1 / layout.inches, _title(panel), theme=theme,
                          gid=f"{prefix}-title", ha="left", va="bottom",
                          fontsize=_blocks.HEADER_FONT + 1, linespacing=1.25)
         )  # fmt: skip
         artists["notes"].append(
-            _blocks.text(ax, left, top + rows * sc + 0.3 * unit, _structure(panel),
+            _blocks.text(ax, left, top + rows * sc + 0.08 / layout.inches, _structure(panel),
                          theme=theme, gid=f"{prefix}-note", ha="left", va="top",
-                         color=theme.muted, fontsize=_blocks.LABEL_FONT)
+                         color=theme.muted, fontsize=NOTE_FONT)
         )  # fmt: skip
-    margin = 0.3 * unit
+    margin = 0.15 / layout.inches
     _blocks.fit(ax, (-margin, layout.width + margin), (0, layout.height + margin), layout.inches)
     return artists
 

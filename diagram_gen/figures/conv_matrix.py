@@ -66,15 +66,25 @@ def steps(data: ConvMatrixData) -> list[Step]:
 def render(data: ConvMatrixData, theme: Theme, step: Step | None = None) -> Figure:
     """The still figure, or with ``step`` its row, input values and output lit."""
     fig, ax = _matrix.new_figure(theme)
-    draw_conv_matrix(ax, data, theme=theme)
+    draw_conv_matrix(ax, data, theme=theme, layout=_matrix.COLUMN_LAYOUT)
     if step is not None:
         _matrix.light_product_step(ax, step, theme, labelled=_matrix.is_labelled(data.shape))
         _matrix.step_heading(fig, ax, step.text, theme)
     return fig
 
 
-def draw_conv_matrix(ax, data: ConvMatrixData, *, theme: Theme) -> dict[str, list]:
-    """Draw C with named shared weights and grey zeros, x above it, b and y beside it."""
+def draw_conv_matrix(
+    ax,
+    data: ConvMatrixData,
+    *,
+    theme: Theme,
+    layout: _matrix.ProductLayout = _matrix.DEFAULT_LAYOUT,
+) -> dict[str, list]:
+    """Draw C with named shared weights and grey zeros, x above it, b and y beside it.
+
+    ``layout`` sizes a labelled matrix (:class:`~diagram_gen.figures._matrix.ProductLayout`):
+    the page figure passes the column's, conv-linked's panel keeps the default.
+    """
     if not _matrix.is_labelled(data.shape):
         rows, cols = data.shape
         return _matrix.draw_weight_pattern(
@@ -85,6 +95,7 @@ def draw_conv_matrix(ax, data: ConvMatrixData, *, theme: Theme) -> dict[str, lis
             theme=theme,
             row_label=f"{rows} outputs (one row per kernel placement)",
             col_label=f"{cols} inputs (flattened image)",
+            inches=layout.pattern_inches,
         )
     fills, texts = _matrix.weight_cells(
         data.index, data.example.kernel, data.example.weight_names, theme
@@ -103,7 +114,7 @@ def draw_conv_matrix(ax, data: ConvMatrixData, *, theme: Theme) -> dict[str, lis
         dashed=data.index < 0,
         hatches=_matrix.weight_hatches(data.index),
     )
-    return _matrix.draw_matrix_product(ax, product, theme=theme)
+    return _matrix.draw_matrix_product(ax, product, theme=theme, layout=layout)
 
 
 def _position_name(symbol: str, index: tuple[int, ...], shape: tuple[int, ...]) -> str:

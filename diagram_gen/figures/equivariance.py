@@ -25,9 +25,12 @@ TITLE = "Translation equivariance: the feature map moves with the image"
 PARAMETERS = {"canvas": Int(1, 32), "offset": Int(0, 16), "shift": Int(0, 16), "pool": Int(1, 8)}
 
 #: Gap between two grids of a row, and between the two rows, in cells.
-GAP = 1.6
-#: Inches per cell.
-INCHES = 0.5
+GAP = 1.2
+ROW_GAP = 1.3
+#: Inches per cell, and points of the numbers and titles: 7.1 by 6.5 in, legible in the
+#: page column and, scaled up, on a 16:9 slide.
+INCHES = 0.44
+TEXT_FONT = 12
 
 
 @dataclass(frozen=True)
@@ -113,7 +116,7 @@ def draw_equivariance(ax, data: EquivarianceData, *, theme: Theme) -> dict[str, 
     n = data.setup.canvas
     m = data.maps[0].shape[0]
     lefts = (0.0, n + GAP, n + GAP + m + GAP)
-    row_height = n + GAP + 0.6
+    row_height = n + ROW_GAP
     artists: dict[str, list] = {"cells": [], "titles": [], "outlines": []}
     for r in range(2):
         top = r * row_height
@@ -126,11 +129,11 @@ def draw_equivariance(ax, data: EquivarianceData, *, theme: Theme) -> dict[str, 
                 artists["cells"].append(
                     _matrix.cell(ax, lefts[g] + j, top + i, colour,
                                  examples.format_number(value), theme, gid=f"{name}{r}-{i}-{j}",
-                                 fontsize=_blocks.LABEL_FONT)[1]
+                                 fontsize=TEXT_FONT)[1]
                 )  # fmt: skip
             artists["titles"].append(
                 _blocks.text(ax, lefts[g] + values.shape[1] / 2, top - 0.45, _titles(data)[r][g],
-                             theme=theme, gid=f"title-{r}-{g}", fontsize=_blocks.HEADER_FONT)
+                             theme=theme, gid=f"title-{r}-{g}", fontsize=TEXT_FONT)
             )  # fmt: skip
         corner = data.corners[r]
         # The image on the canvas, and the outputs whose window lies on it entirely.
@@ -142,7 +145,7 @@ def draw_equivariance(ax, data: EquivarianceData, *, theme: Theme) -> dict[str, 
                             gid=f"y{r}-valid")
         )  # fmt: skip
     width = lefts[2] + data.pooled[0].shape[1]
-    _blocks.fit(ax, (-0.2, width + 0.2), (-1.1, row_height + n + 0.2), INCHES)
+    _blocks.fit(ax, (-0.2, width + 0.2), (-0.9, row_height + n + 0.2), INCHES)
     return artists
 
 

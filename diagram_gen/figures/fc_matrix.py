@@ -43,7 +43,7 @@ def render(data: FcMatrixData, theme: Theme) -> Figure:
 
 
 def draw_fc_matrix(ax, data: FcMatrixData, *, theme: Theme) -> dict[str, list]:
-    """Draw W, x, b and y with every number written in its cell."""
+    """Draw W, x, b and y with every number written in its cell, sized for the column."""
     weights = data.layer.weights
     if not _matrix.is_labelled(weights.shape):
         rows, cols = weights.shape
@@ -65,7 +65,7 @@ def draw_fc_matrix(ax, data: FcMatrixData, *, theme: Theme) -> dict[str, list]:
         x_names=[f"x{subscript(j + 1)}" for j in range(cols)],
         y_names=[f"y{subscript(i + 1)}" for i in range(rows)],
     )
-    return _matrix.draw_matrix_product(ax, product, theme=theme)
+    return _matrix.draw_matrix_product(ax, product, theme=theme, layout=_matrix.COLUMN_LAYOUT)
 
 
 def caption(data: FcMatrixData) -> str:

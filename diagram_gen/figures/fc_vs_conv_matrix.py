@@ -24,7 +24,14 @@ TITLE = "The same shape, two layers: fully connected and convolutional"
 example = examples.conv_example
 
 #: Grid units between the two matrices.
-GAP = 2.0
+GAP = 1.0
+#: Inches per cell when every entry is labelled: the two 9-column matrices side by side
+#: are 9.3 in, shown in the 7.2 in page column with their 11 pt text at 8.5 pt.
+CELL_INCHES = 0.48
+#: Inches across both images when the matrices are too large to label.
+IMAGE_WIDTH = 8.5
+#: Points: the cells' numbers, the titles and the parameter counts.
+CELL_FONT, TITLE_FONT, COUNT_FONT = 11, 12, 11
 
 
 @dataclass(frozen=True)
@@ -85,12 +92,12 @@ def draw_comparison(ax, data: Comparison, *, theme: Theme) -> dict[str, list]:
             data.conv_index, data.conv.kernel, data.conv.weight_names, theme
         )
         artists["dense"] = _matrix.draw_cells(
-            ax, dense_fills, dense_texts, theme=theme, prefix="fc"
+            ax, dense_fills, dense_texts, theme=theme, prefix="fc", fontsize=CELL_FONT
         )
         artists["conv"] = _matrix.draw_cells(
             ax, conv_fills, conv_texts, theme=theme, origin=(right, 0),
             dashed=data.conv_index < 0, prefix="conv",
-            hatches=_matrix.weight_hatches(data.conv_index),
+            hatches=_matrix.weight_hatches(data.conv_index), fontsize=CELL_FONT,
         )  # fmt: skip
         title_gap = 0.45
     else:
@@ -107,7 +114,7 @@ def draw_comparison(ax, data: Comparison, *, theme: Theme) -> dict[str, list]:
             ax.add_patch(Rectangle((left, 0), cols, rows, fill=False,
                                    edgecolor=theme.foreground, linewidth=0.8))  # fmt: skip
         title_gap = max(rows, cols) / 30
-    title_size, count_size = 15, 13
+    title_size, count_size = TITLE_FONT, COUNT_FONT
     artists["titles"] = [
         ax.text(cols / 2, -title_gap, f"Fully connected: W ({rows}×{cols})", ha="center",
                 va="bottom", fontsize=title_size, gid="fc-title"),
@@ -122,8 +129,8 @@ def draw_comparison(ax, data: Comparison, *, theme: Theme) -> dict[str, list]:
                 _count_lines(*data.conv_parameters, shared=True) + zeros,
                 ha="center", va="top", fontsize=count_size, gid="conv-count"),
     ]  # fmt: skip
-    margin = 0.3 * unit
-    _fit(ax, (-margin, right + cols + margin), (-1.3 * unit, rows + 2.4 * unit), unit)
+    margin = 0.2 * unit
+    _fit(ax, (-margin, right + cols + margin), (-1.1 * unit, rows + 2.1 * unit), unit)
     return artists
 
 
@@ -131,7 +138,7 @@ def _fit(ax, xlim: tuple[float, float], ylim: tuple[float, float], unit: float) 
     """One grid unit is a cell in the labelled layout; images get a fixed total width."""
     ax.set_xlim(*xlim)
     ax.set_ylim(ylim[1], ylim[0])
-    inches = _matrix.CELL_INCHES / unit if unit == 1.0 else 13.0 / (xlim[1] - xlim[0])
+    inches = CELL_INCHES if unit == 1.0 else IMAGE_WIDTH / (xlim[1] - xlim[0])
     ax.figure.set_size_inches((xlim[1] - xlim[0]) * inches, (ylim[1] - ylim[0]) * inches)
 
 

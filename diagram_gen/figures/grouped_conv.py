@@ -21,10 +21,13 @@ from diagram_gen.style import DISTINCT_WEIGHTS, Theme, identities_repeat, weight
 FIGURE_ID = "grouped-conv"
 TITLE = "Grouped and depthwise convolutions: block-diagonal weight matrices"
 
-#: Inches of the longer side of one matrix drawn as an image.
-PANEL_INCHES = 3.5
+#: Inches of the longer side of one matrix drawn as an image: three side by side, with
+#: their titles and counts, are about 8.5 in, the page column's 7.2 in at 10 pt and more.
+PANEL_INCHES = 2.3
 #: Gap between two matrices, in cells of the labelled layout.
-GAP = 1.8
+GAP = 0.65
+#: Points of the titles and counts under and over each matrix.
+TITLE_FONT = COUNT_FONT = 11
 
 
 @dataclass(frozen=True)
@@ -184,7 +187,7 @@ def draw_grouped(ax, data: GroupedMatrices, *, theme: Theme) -> dict[str, list]:
     unit = _matrix.CELL_INCHES / inches  # entries per cell of the labelled layout
     # Each matrix gets a slot wide enough for the count under it, and sits in its middle.
     counts = [_blocks.count_text(p.weights, p.biases) for p in data.panels]
-    slot = max([cols] + [_blocks.text_inches(c, _blocks.HEADER_FONT) / inches for c in counts])
+    slot = max([cols] + [_blocks.measured_inches(c, COUNT_FONT) / inches for c in counts])
     step = slot + GAP * unit
     artists: dict[str, list] = {"titles": [], "groups": [], "blocks": [], "counts": [],
                                 "labels": [], "cells": []}  # fmt: skip
@@ -232,38 +235,38 @@ def draw_grouped(ax, data: GroupedMatrices, *, theme: Theme) -> dict[str, list]:
                                  _group_label(panel, layer, g), theme=theme,
                                  gid=f"p{p}-group-label-{g}", fontsize=_blocks.LABEL_FONT)
                 )  # fmt: skip
-        if _blocks.fits(str(c_in), b_cols * inches, _blocks.NAME_FONT):
+        if _blocks.fits(str(c_in), b_cols * inches, _blocks.LABEL_FONT):
             for c in range(c_in):
                 artists["labels"].append(
                     _blocks.text(ax, left + (c + 0.5) * b_cols, -0.35 * unit, str(c + 1),
                                  theme=theme, gid=f"p{p}-in-{c}", color=theme.muted,
-                                 fontsize=_blocks.NAME_FONT)
+                                 fontsize=_blocks.LABEL_FONT)
                 )  # fmt: skip
         artists["titles"].append(
             _blocks.text(ax, left + cols / 2, -0.8 * unit, _title(panel, layer), theme=theme,
-                         gid=f"p{p}-title", va="bottom", fontsize=_blocks.HEADER_FONT + 1,
+                         gid=f"p{p}-title", va="bottom", fontsize=TITLE_FONT,
                          linespacing=1.3)
         )  # fmt: skip
         artists["counts"].append(
             _blocks.text(ax, left + cols / 2, rows + 0.85 * unit,
                          counts[p], theme=theme,
-                         gid=f"p{p}-count", va="top", fontsize=_blocks.HEADER_FONT)
+                         gid=f"p{p}-count", va="top", fontsize=COUNT_FONT)
         )  # fmt: skip
     first = (slot - cols) / 2  # left edge of the first matrix
-    if _blocks.fits(str(c_out), b_rows * inches, _blocks.NAME_FONT):
+    if _blocks.fits(str(c_out), b_rows * inches, _blocks.LABEL_FONT):
         for o in range(c_out):
             artists["labels"].append(
                 _blocks.text(ax, first - 0.35 * unit, (o + 0.5) * b_rows, str(o + 1), theme=theme,
-                             gid=f"out-{o}", color=theme.muted, fontsize=_blocks.NAME_FONT)
+                             gid=f"out-{o}", color=theme.muted, fontsize=_blocks.LABEL_FONT)
             )  # fmt: skip
     width = len(data.panels) * step - GAP * unit
     artists["labels"].append(
-        _blocks.text(ax, width / 2, rows + 2.3 * unit, _legend(data), theme=theme,
+        _blocks.text(ax, width / 2, rows + 1.8 * unit, _legend(data), theme=theme,
                      gid="legend", va="top", color=theme.muted, fontsize=_blocks.LABEL_FONT,
                      linespacing=1.3)
     )  # fmt: skip
     left_edge = min(0.0, first - 0.8 * unit)
-    _blocks.fit(ax, (left_edge, width + 0.3 * unit), (-2.4 * unit, rows + 3.0 * unit), inches)
+    _blocks.fit(ax, (left_edge, width + 0.3 * unit), (-1.9 * unit, rows + 2.5 * unit), inches)
     return artists
 
 
@@ -302,7 +305,7 @@ def identity_words(data: GroupedMatrices) -> str:
 
 def _legend(data: GroupedMatrices) -> str:
     layer = data.layer
-    colours = "\n" + identity_words(data).replace(". ", ".\n")
+    colours = "\n" + identity_words(data).replace(". ", ".\n").replace("); ", ");\n")
     return (
         f"Block rows: output channels 1 to {layer.out_channels}, top to bottom;\nblock "
         f"columns: input channels 1 to {layer.in_channels}, left to right.\nThick outlines: "

@@ -26,6 +26,20 @@ TITLE = "Several channels: a weight matrix made of blocks"
 #: the blocks' labels.
 GAP = 0.6
 BAND = 0.8
+#: Inches per cell when every entry is labelled, and the points of every text there but
+#: the symbols: the 18 columns, b and y are 10.3 in wide, so that the page column (7.2
+#: in) shows the 12 pt text at 8.3 pt, 11 CSS px.
+LABELLED_INCHES = 0.42
+TEXT_FONT = 12
+
+
+def slice_names(kernel_shape: tuple[int, ...]) -> tuple[str, ...]:
+    """w₁₂ (row 1, column 2 of its slice) for every entry of a ``(C_out, C_in, k, k)``
+    kernel: the block a cell lies in names its kernel and channel, so the cell needs only
+    the position (a full name, w₁,₂,₁₂, is too wide for a cell the column can show)."""
+    return tuple(
+        f"w{subscript(a + 1)}{subscript(b + 1)}" for _, _, a, b in np.ndindex(*kernel_shape)
+    )
 
 
 def example(
@@ -120,10 +134,11 @@ def _draw_labelled(ax, data: BlockMatrix, *, theme: Theme) -> dict[str, list]:
     bottom = c_out * (b_rows + BAND)
     artists: dict[str, list] = {"headers": [], "block_labels": [], "blocks": [], "bias": []}
 
-    fills, texts = _matrix.weight_cells(data.index, example.kernel, example.weight_names, theme)
+    names = slice_names(example.kernel.shape)
+    fills, texts = _matrix.weight_cells(data.index, example.kernel, names, theme)
     artists["cells"] = _blocks.draw_cell_grid(
         ax, fills, texts, theme=theme, lefts=lefts, tops=tops, dashed=data.index < 0,
-        hatches=_matrix.weight_hatches(data.index),
+        hatches=_matrix.weight_hatches(data.index), fontsize=TEXT_FONT,
     )  # fmt: skip
     # The input above its columns, with a header per channel.
     spatial = example.image.shape[1:]
@@ -131,10 +146,11 @@ def _draw_labelled(ax, data: BlockMatrix, *, theme: Theme) -> dict[str, list]:
         ax, data.x, theme=theme, fill=theme.input, positions=lefts, across=-1.2,
         vertical=False, prefix="x",
     )  # fmt: skip
-    x_names = _blocks.position_names("x", example.image.shape)
+    # Each channel's header names its channel: a pixel's name needs only its position.
+    x_names = _blocks.position_names("x", (1, *spatial)) * example.image.shape[0]
     for j, left in enumerate(lefts):
         _blocks.text(ax, left + 0.5, -1.55, x_names[j], theme=theme,
-                     gid=f"x-name-{j}", color=theme.muted, fontsize=_blocks.NAME_FONT)  # fmt: skip
+                     gid=f"x-name-{j}", color=theme.muted, fontsize=TEXT_FONT)  # fmt: skip
     size = "×".join(str(s) for s in spatial)
     for c in range(c_in):
         centre = c * (b_cols + GAP) + b_cols / 2
@@ -157,7 +173,7 @@ def _draw_labelled(ax, data: BlockMatrix, *, theme: Theme) -> dict[str, list]:
             artists["block_labels"].append(
                 _blocks.text(ax, left + b_cols / 2, top - BAND / 2,
                              f"kernel {o + 1}, slice of channel {c + 1}", theme=theme,
-                             gid=f"block-label-{o}-{c}", fontsize=_blocks.LABEL_FONT)
+                             gid=f"block-label-{o}-{c}", fontsize=TEXT_FONT)
             )  # fmt: skip
             artists["blocks"].append(
                 _blocks.outline(ax, left, top, b_cols, b_rows, theme=theme, gid=f"block-{o}-{c}")
@@ -182,7 +198,7 @@ def _draw_labelled(ax, data: BlockMatrix, *, theme: Theme) -> dict[str, list]:
         _blocks.text(ax, right + 2.05, top + 0.5, "=", theme=theme, gid=f"equals-{i}")
         _blocks.text(ax, y_left + 1.15, top + 0.5, y_names[i],
                      theme=theme, gid=f"y-name-{i}", ha="left", color=theme.muted,
-                     fontsize=_blocks.NAME_FONT)  # fmt: skip
+                     fontsize=TEXT_FONT)  # fmt: skip
     artists["y"] = _blocks.draw_vector(
         ax, data.y, theme=theme, fill=theme.output, positions=tops, across=y_left,
         vertical=True, prefix="y",
@@ -194,7 +210,7 @@ def _draw_labelled(ax, data: BlockMatrix, *, theme: Theme) -> dict[str, list]:
         _blocks.text(ax, right / 2, bottom + 0.3, _count_line(data), theme=theme, gid="count",
                      va="top")
     ]  # fmt: skip
-    _blocks.fit(ax, (-1.2, y_left + 2.5), (-2.8, bottom + 1.6), _matrix.CELL_INCHES)
+    _blocks.fit(ax, (-1.1, y_left + 2.3), (-2.8, bottom + 1.4), LABELLED_INCHES)
     return artists
 
 
@@ -315,6 +331,8 @@ def alt_text(data: BlockMatrix) -> str:
             "zeros, one colour per kernel weight."
         )
     return text + (
-        f"Every weight cell shows its name and value. Above the columns is the input "
+        f"Every weight cell shows its position in its kernel slice (w₁₂: row 1, column 2) "
+        f"and its value; the block it lies in names the kernel and the channel. Above the "
+        f"columns is the input "
         f"x = ({_blocks.join(data.x, 100)}); the outputs are y = ({_blocks.join(data.y, 100)})."
     )

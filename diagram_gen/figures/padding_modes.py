@@ -25,9 +25,15 @@ FIGURE_ID = "padding-modes"
 TITLE = "Padding modes: zeros, reflect, replicate and circular"
 PARAMETERS = {"n": Int(1, 64), "padding": Int(0, 16)}
 
-#: Inches per cell, gap between the two columns of panels and between rows, in cells.
-INCHES = 0.55
+#: Inches per cell, gap between the two columns of panels and between rows, in cells:
+#: the four panels are 6.7 by 6.8 in with 12 pt text (sums of weights 11 pt, on two
+#: lines), legible in the page column and on a 16:9 slide.
+INCHES = 0.42
 GAP = 1.4
+ROW_GAP = 0.25
+#: Points of the names and titles, and of a sum of weights.
+TEXT_FONT = 12
+SUM_FONT = 11
 
 WHAT = {
     "zeros": "zeros outside",
@@ -99,6 +105,12 @@ def entry_text(counts: np.ndarray) -> str:
     return "+".join(parts) if parts else "0"
 
 
+def cell_text(text: str) -> str:
+    """A sum of weights on two lines (``w₁+`` over ``w₃``): one line is wider than a cell."""
+    first, plus, rest = text.partition("+")
+    return f"{first}{plus}\n{rest}" if plus else text
+
+
 def input_text(source: int) -> str:
     return "0" if source < 0 else f"x{subscript(source + 1)}"
 
@@ -114,29 +126,29 @@ def draw_padding_modes(ax, data: PaddingModes, *, theme: Theme) -> dict[str, lis
     p, n = line.padding, line.n
     rows = data.panels[0].taps.shape[0]
     width = n + 2 * p
-    height = 2.4 + rows + 1.1  # title, input line, gap, matrix, count
+    height = 2.1 + rows + 0.7  # title, input line, gap, matrix, count
     artists: dict[str, list] = {"cells": [], "inputs": [], "texts": [], "sums": []}
     for q, panel in enumerate(data.panels):
         left = (q % 2) * (width + GAP) + p  # column 0 of the matrix
-        top = (q // 2) * (height + 0.6)
+        top = (q // 2) * (height + ROW_GAP)
         artists["texts"].append(
             _blocks.text(ax, left + n / 2, top + 0.3, f"{panel.mode}: {WHAT[panel.mode]}",
-                         theme=theme, gid=f"{panel.mode}-title", fontsize=_blocks.HEADER_FONT)
+                         theme=theme, gid=f"{panel.mode}-title", fontsize=TEXT_FONT)
         )  # fmt: skip
         for i, source in enumerate(panel.source):
             inside = p <= i < p + n
             fill = theme.zero if source < 0 else theme.input
             artists["inputs"].append(
-                _matrix.cell(ax, left - p + i, top + 1.0, fill, input_text(source), theme,
+                _matrix.cell(ax, left - p + i, top + 0.8, fill, input_text(source), theme,
                              gid=f"{panel.mode}-in-{i}", dashed=not inside,
-                             fontsize=_blocks.NAME_FONT,
+                             fontsize=TEXT_FONT,
                              text_colour=theme.zero_text if source < 0 else None)[1]
             )  # fmt: skip
         artists["texts"].append(
-            _blocks.outline(ax, left, top + 1.0, n, 1, theme=theme, gid=f"{panel.mode}-frame",
+            _blocks.outline(ax, left, top + 0.8, n, 1, theme=theme, gid=f"{panel.mode}-frame",
                             linewidth=_blocks.INNER_LINE)
         )  # fmt: skip
-        matrix_top = top + 2.4
+        matrix_top = top + 2.1
         for (i, j), _ in np.ndenumerate(panel.taps[:, :, 0]):
             counts = panel.taps[i, j]
             text = entry_text(counts)
@@ -148,9 +160,9 @@ def draw_padding_modes(ax, data: PaddingModes, *, theme: Theme) -> dict[str, lis
             else:
                 fill = theme.background
             artists["cells"].append(
-                _matrix.cell(ax, left + j, matrix_top + i, fill, text, theme,
+                _matrix.cell(ax, left + j, matrix_top + i, fill, cell_text(text), theme,
                              gid=f"{panel.mode}-{i}-{j}", dashed=counts.sum() == 0,
-                             fontsize=_blocks.NAME_FONT if single or not counts.sum() else 9,
+                             fontsize=TEXT_FONT if single or not counts.sum() else SUM_FONT,
                              text_colour=theme.zero_text if counts.sum() == 0 else None)[1]
             )  # fmt: skip
             if counts.sum() > 1:  # a sum of weights: outlined, drawn over its neighbours
@@ -160,12 +172,12 @@ def draw_padding_modes(ax, data: PaddingModes, *, theme: Theme) -> dict[str, lis
                 )  # fmt: skip
         kept, zeros = _panel_counts(panel, line)
         artists["texts"].append(
-            _blocks.text(ax, left + n / 2, matrix_top + rows + 0.6,
+            _blocks.text(ax, left + n / 2, matrix_top + rows + 0.4,
                          f"{kept} of {rows * line.kernel} taps on inputs, {zeros} zeros",
-                         theme=theme, gid=f"{panel.mode}-count", fontsize=_blocks.LABEL_FONT)
+                         theme=theme, gid=f"{panel.mode}-count", fontsize=TEXT_FONT)
         )  # fmt: skip
     total_width = 2 * width + GAP
-    _blocks.fit(ax, (-0.2, total_width + 0.2), (-0.3, 2 * height + 0.3), INCHES)
+    _blocks.fit(ax, (-0.2, total_width + 0.2), (-0.1, 2 * height + ROW_GAP), INCHES)
     return artists
 
 

@@ -25,7 +25,12 @@ FIGURE_ID = "transposed-matrix"
 TITLE = "A transposed convolution multiplies by the transposed matrix"
 
 #: Grid units between C and the row of y above Cᵀ.
-GAP = 2.4
+GAP = 1.6
+#: Inches per cell when labelled, and points of the titles, the note and every other
+#: text: the figure is 9 in wide, shown in the 7.2 in page column with its 12 pt text at
+#: 9.6 pt (12.8 CSS px).
+LABELLED_INCHES = 0.42
+TITLE_FONT, NOTE_FONT, TEXT_FONT = 13, 12, 12
 
 
 # The parameters are conv_example's own, not a copy of its list: wraps sets __wrapped__,
@@ -133,8 +138,8 @@ def _count(n: int, noun: str) -> str:
 def _right_of_texts(data: TransposeData, cols: float, inches: float) -> float:
     """Where Cᵀ may start: past C and past the title and note centred over C."""
     half = max(
-        _blocks.text_inches(_titles(data)[0], _blocks.TITLE_FONT),
-        _blocks.text_inches(_note(data), 13),
+        _blocks.text_inches(_titles(data)[0], TITLE_FONT),
+        _blocks.text_inches(_note(data), NOTE_FONT),
     ) / (2 * inches)
     return max(cols, cols / 2 + half)
 
@@ -162,21 +167,22 @@ def draw_transposed(ax, data: TransposeData, *, theme: Theme) -> dict[str, list]
     # C, with the input's names over its columns and the output's beside its rows.
     artists["c"] = _blocks.draw_cell_grid(
         ax, fills, texts, theme=theme, lefts=list(range(cols)), tops=list(range(rows)),
-        dashed=dashed, prefix="c", hatches=hatches,
+        dashed=dashed, prefix="c", hatches=hatches, fontsize=TEXT_FONT,
     )  # fmt: skip
     x_names = _blocks.position_names("x", example.image.shape)
     y_names = _blocks.position_names("y", example.output().shape)
     for j, name in enumerate(x_names):
         _blocks.text(ax, j + 0.5, -0.35, name, theme=theme, gid=f"c-col-{j}",
-                     color=theme.muted, fontsize=_blocks.NAME_FONT)  # fmt: skip
+                     color=theme.muted, fontsize=TEXT_FONT)  # fmt: skip
     for i, name in enumerate(y_names):
         _blocks.text(ax, -0.15, i + 0.5, name, theme=theme, gid=f"c-row-{i}", ha="right",
-                     color=theme.muted, fontsize=_blocks.NAME_FONT)  # fmt: skip
+                     color=theme.muted, fontsize=TEXT_FONT)  # fmt: skip
     # Cᵀ: the very same cells, transposed, with y above and z = Cᵀ y beside.
-    left = _right_of_texts(data, cols, _matrix.CELL_INCHES) + GAP
+    left = _right_of_texts(data, cols, LABELLED_INCHES) + GAP
     artists["ct"] = _blocks.draw_cell_grid(
         ax, fills.T, texts.T, theme=theme, lefts=[left + j for j in range(rows)],
         tops=list(range(cols)), dashed=dashed.T, prefix="ct", hatches=hatches.T,
+        fontsize=TEXT_FONT,
     )  # fmt: skip
     artists["y"] = _blocks.draw_vector(
         ax, data.y, theme=theme, fill=theme.input, positions=[left + j for j in range(rows)],
@@ -184,15 +190,15 @@ def draw_transposed(ax, data: TransposeData, *, theme: Theme) -> dict[str, list]
     )  # fmt: skip
     for j, name in enumerate(y_names):
         _blocks.text(ax, left + j + 0.5, -1.75, name, theme=theme, gid=f"y-name-{j}",
-                     color=theme.muted, fontsize=_blocks.NAME_FONT)  # fmt: skip
+                     color=theme.muted, fontsize=TEXT_FONT)  # fmt: skip
     _blocks.text(ax, left - 0.3, -0.9, "y", theme=theme, gid="y-symbol", ha="right",
                  fontsize=15, style="italic")  # fmt: skip
     z_left = left + rows + 0.7
     for i in range(cols):
         _blocks.text(ax, left + rows + 0.35, i + 0.5, "=", theme=theme, gid=f"equals-{i}")
-        _blocks.text(ax, z_left + 1.15, i + 0.5, f"(Cᵀy) at {x_names[i]}", theme=theme,
+        _blocks.text(ax, z_left + 1.15, i + 0.5, f"at {x_names[i]}", theme=theme,
                      gid=f"z-name-{i}", ha="left", color=theme.muted,
-                     fontsize=_blocks.NAME_FONT)  # fmt: skip
+                     fontsize=TEXT_FONT)  # fmt: skip
     artists["z"] = _blocks.draw_vector(
         ax, data.z, theme=theme, fill=theme.output, positions=list(range(cols)),
         across=z_left, vertical=True, prefix="z",
@@ -202,17 +208,18 @@ def draw_transposed(ax, data: TransposeData, *, theme: Theme) -> dict[str, list]
     c_title, ct_title = _titles(data)
     artists["titles"] = [
         _blocks.text(ax, cols / 2, -2.2, c_title, theme=theme, gid="c-title", va="bottom",
-                     fontsize=_blocks.TITLE_FONT, linespacing=1.3),
+                     fontsize=TITLE_FONT, linespacing=1.3),
         _blocks.text(ax, left + rows / 2, -2.2, ct_title, theme=theme, gid="ct-title",
-                     va="bottom", fontsize=_blocks.TITLE_FONT, linespacing=1.3),
+                     va="bottom", fontsize=TITLE_FONT, linespacing=1.3),
     ]  # fmt: skip
     artists["note"] = [
         _blocks.text(ax, cols / 2, rows + 1.0, _note(data), theme=theme, gid="note", va="top",
-                     linespacing=1.35)
+                     fontsize=NOTE_FONT, linespacing=1.35)
     ]  # fmt: skip
-    note_bottom = rows + 1.0 + 9 * 0.4
-    _blocks.fit(ax, (-1.3, z_left + 3.9), (-3.6, max(cols, note_bottom) + 0.5),
-                _matrix.CELL_INCHES)  # fmt: skip
+    # Nine lines of the note, in grid units (fit also grows the limits to every text).
+    note_bottom = rows + 1.0 + 9 * NOTE_FONT * 1.35 / 72 / LABELLED_INCHES
+    _blocks.fit(ax, (-1.1, z_left + 2.6), (-3.6, max(cols, note_bottom) + 0.3),
+                LABELLED_INCHES)  # fmt: skip
     return artists
 
 
