@@ -276,7 +276,8 @@ def slide_svg_measure(figure_id: str, part: str | None = None, **overrides):
     """The smallest text and size of ``--slide 16:9`` (with ``part``), read from its SVG."""
     options = export.ExportOptions(("svg",), slide="16:9", part=part)
     files = registry.render(figure_id, overrides, themes=("light",), options=options)
-    return targets.measure_svg(files[f"{figure_id}-light.svg"])
+    stem = registry.file_stem(figure_id, overrides) + registry.layout_suffix(options)
+    return targets.measure_svg(files[f"{stem}-light.svg"])
 
 
 @pytest.mark.parametrize(

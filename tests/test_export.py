@@ -81,7 +81,9 @@ def test_transparent_background_and_width_for_slides():
     # Proves the slide options: no opaque background pixel at the corner, and the SVG is
     # exactly the requested width (in points: 72 per inch).
     options = export.ExportOptions(formats=("svg", "png"), transparent=True, width=5.0)
-    files = registry.render("fc-matrix", themes=["dark"], options=options)
+    # At 5 in, fc-matrix's text goes under 8 pt: the render says so (and still writes).
+    with pytest.warns(export.LegibilityWarning, match="under 8 pt"):
+        files = registry.render("fc-matrix", themes=["dark"], options=options)
     image = Image.open(io.BytesIO(files["fc-matrix-dark-transparent.png"])).convert("RGBA")
     assert image.getpixel((0, 0))[3] == 0
     assert image.size[0] == 5 * 200
