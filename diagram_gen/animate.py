@@ -30,7 +30,7 @@ FORMATS = ("gif", "apng", "pdf")
 DEFAULT_FPS = 1.0
 FPS_RANGE = (0.1, 10.0)
 #: Resolution of the GIF and APNG frames; the step PDF is vector.
-FRAME_DPI = 80
+FRAME_DPI = targets.FRAME_DPI
 #: The last frame stays this many frame times.
 HOLD_LAST = 3
 #: Colours in the shared palette: the flat colours plus the anti-aliased edges of text.
@@ -417,9 +417,11 @@ def join_pdf(pages: Sequence[bytes], *, title: str) -> bytes:
 
 def preset_file_names(preset: Any, theme: str) -> dict[str, str]:
     """Format -> file name of a preset's animation and still: ``preset-SLUG-dark.gif``,
-    ``.apng``, ``-steps.pdf`` and the still ``.png`` (the reduced-motion fallback)."""
+    ``.apng``, ``-steps.pdf``, the still ``.png`` (the reduced-motion fallback) and the
+    still ``.svg`` (what the phone layout and the legibility test measure)."""
     names = file_names(preset.file_prefix, theme)
     names["still"] = f"{preset.file_prefix}-{theme}.png"
+    names["svg"] = f"{preset.file_prefix}-{theme}.svg"
     return names
 
 
@@ -435,7 +437,7 @@ def render_preset(slug: str) -> dict[str, bytes]:
     files = render_animation(preset.figure, preset.overrides)
     stem = registry.file_stem(preset.figure, preset.overrides)
     stills = registry.render(
-        preset.figure, preset.overrides, options=export.ExportOptions(formats=("png",))
+        preset.figure, preset.overrides, options=export.ExportOptions(formats=("png", "svg"))
     )
     renamed: dict[str, bytes] = {}
     for theme in THEMES:
@@ -443,6 +445,7 @@ def render_preset(slug: str) -> dict[str, bytes]:
         for fmt in FORMATS:
             renamed[theirs[fmt]] = files[own[fmt]]
         renamed[theirs["still"]] = stills[export.file_name(stem, theme, "png")]
+        renamed[theirs["svg"]] = stills[export.file_name(stem, theme, "svg")]
     motion = json.loads(files[f"{stem}-animation.json"])
     motion["id"] = preset.file_prefix
     meta = json.loads(stills[f"{stem}.json"])

@@ -55,7 +55,7 @@ ANIMATION_FORMATS = {"gif": "{id}-{theme}.gif", "apng": "{id}-{theme}.apng",
 #: A preset's task is its slug after this prefix: ``preset:full-padding``
 #: (:mod:`diagram_gen.presets`); its files start with ``preset-SLUG``.
 PRESET_TASK = "preset:"
-PRESET_FORMATS = {**ANIMATION_FORMATS, "still": "{id}-{theme}.png"}
+PRESET_FORMATS = {**ANIMATION_FORMATS, "still": "{id}-{theme}.png", "svg": "{id}-{theme}.svg"}
 #: Dependency files live beside the outputs, in a folder MkDocs ignores (a dot folder).
 DEPS_FOLDER = ".deps"
 

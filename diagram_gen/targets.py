@@ -25,6 +25,8 @@ if TYPE_CHECKING:  # matplotlib is imported where a figure is measured, not to r
 
 CSS_PX_PER_INCH = 96
 POINTS_PER_INCH = 72
+#: Resolution of animation frames (GIF, APNG); the step PDF is vector.
+FRAME_DPI = 80
 
 
 def css_px_to_pt(px: float) -> float:

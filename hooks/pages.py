@@ -34,6 +34,7 @@ figures``, so that editing a figure module re-renders that figure before the rel
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import hashlib
 import html
@@ -46,6 +47,7 @@ from pathlib import Path
 
 from latex2mathml.converter import convert as tex_to_mathml
 from mkdocs.exceptions import PluginError
+from PIL import Image
 
 from diagram_gen import targets
 
@@ -192,6 +194,14 @@ def phone_frame(meta: dict, *, markdown: bool) -> tuple[str, str]:
     which its smallest text is legible and scrolls sideways in the frame."""
     span = ' markdown="span"' if markdown else ""
     measure = figure_measure(meta["id"])
+    if measure is not None and not markdown:
+        # An animation's frames are as wide as its widest step (its text included): the
+        # still's smallest text sits in that wider frame.
+        frame = _FIGURE_FILES[0] / f"{meta['id']}-light.apng"
+        if frame.is_file():
+            with Image.open(frame) as image:
+                inches = image.width / targets.FRAME_DPI
+            measure = dataclasses.replace(measure, width=max(measure.width, inches))
     if measure is None or phone_width_px(measure) <= PHONE_COLUMN_PX:
         return f'<div class="dg-frame"{span}>', ""
     width = round(phone_width_px(measure))
