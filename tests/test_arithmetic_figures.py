@@ -677,6 +677,39 @@ def test_receptive_field_cone_fills_exactly_the_units_the_output_depends_on(
         assert drawn[f"{key}-count-0"].get_text() == (f"depends on {len(cone[0])} of {n_in} inputs")
 
 
+@pytest.mark.parametrize("slide", ["16:9", "4:3"])
+@pytest.mark.parametrize(
+    ("params", "kernel", "plain", "strided"), GROWTH_CASES[:1], ids=["default"]
+)
+def test_receptive_field_stacks_sit_side_by_side_on_a_slide_and_keep_their_cones(
+    slide, params, kernel, plain, strided
+):
+    # Proves the slide layout of issue 11: the stack with stride starts beside the one
+    # without (on the page it starts under it), each row's count still equals the cone a
+    # loop walks back, in its short form, and the render fits the slide with no text
+    # under 12 pt, legible and apart.
+    spec = registry.get("receptive-field-growth")
+    data = spec.data(params)
+    target = targets.slide(slide)
+    page, side = spec.draw(data, LIGHT), spec.draw(data, LIGHT, target=target)
+    for fig, beside in ((page, False), (side, True)):
+        nodes = circles(fig)
+        plain_x = max(c.center[0] for g, c in nodes.items() if g.startswith("plain-node-"))
+        strided_x = min(c.center[0] for g, c in nodes.items() if g.startswith("strided-node-"))
+        assert (strided_x > plain_x) == beside
+    drawn = texts(side)
+    for key, strides in (("plain", plain), ("strided", strided)):
+        sizes, cone = loop_cone(17, kernel, strides)
+        for row in range(len(strides)):
+            assert drawn[f"{key}-count-{row}"].get_text() == f"{len(cone[row])} of {sizes[row]}"
+    assert_text_legible_unclipped_and_apart(side)
+    options = export.ExportOptions(("svg",), slide=slide)
+    files = registry.render(spec.id, params, themes=("light",), options=options)
+    measure = targets.measure_svg(files[f"{spec.id}-light.svg"])
+    assert measure.width <= target.width + 0.01 and measure.height <= target.height + 0.01
+    assert measure.min_text >= 12 - 0.01
+
+
 # ----------------------------------------------------------------------------------------
 # All four: refusals, alt text, legibility, reproducibility
 # ----------------------------------------------------------------------------------------
