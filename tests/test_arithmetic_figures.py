@@ -20,6 +20,7 @@ from matplotlib.patches import Circle, Rectangle
 from matplotlib.text import Text
 
 from diagram_gen import export, registry, targets
+from diagram_gen.figures import _matrix
 from diagram_gen.style import DARK, LIGHT
 
 MINUS = "\u2212"
@@ -332,6 +333,28 @@ def test_stride_dilation_fits_the_column_and_puts_each_reading_on_its_own_slide(
         measure = slide_svg_measure("stride-dilation", part)
         assert measure.width <= 13.333 + 0.01 and measure.height <= 7.5 + 0.01
         assert measure.min_text >= 12 - 0.01
+
+
+def test_stride_dilation_step_frames_show_their_own_panel_and_fit_a_laptop_screen():
+    # Proves the animation frames are the step's reading only: each frame draws that
+    # panel's outputs and none of the others', lights exactly the inputs the step reads
+    # and the output it writes in that panel, and is short enough to be seen whole in the
+    # page column of a 1280x900 laptop (shown 688 CSS px wide, at most 800 px tall).
+    spec = registry.get("stride-dilation")
+    data = spec.data({})
+    p = data.padding
+    for step in spec.steps(data):
+        fig = spec.draw(data, LIGHT, step=step)
+        drawn = texts(fig)
+        key = next(r.key for r in data.readings if step.text.startswith(r.heading.split(":")[0]))
+        assert {g.split("-")[0] for g in drawn if re.fullmatch(r"\w+-y-\d+", g)} == {key}
+        lit = {
+            g for g, box in boxes(fig).items() if np.isclose(box.get_linewidth(), _matrix.LIT_WIDTH)
+        }
+        expected = {f"{key}-x-0-{i + p}-box" for i in step.inputs}
+        assert lit == expected | {f"{key}-y-{o}-box" for o in step.outputs}
+        width, height = fig.get_size_inches()
+        assert height * min(1.0, targets.PAGE.width / width) * 96 <= 800
 
 
 # ----------------------------------------------------------------------------------------
