@@ -364,6 +364,36 @@ def test_stride_dilation_step_frames_show_their_own_panel_and_fit_a_laptop_scree
 UPSAMPLE_CASES = [{}, {"kernel": 4, "padding": 1, "output_padding": 1}, {"width": 1, "dilation": 2}]
 
 
+@pytest.mark.parametrize("params", UPSAMPLE_CASES)
+def test_transposed_upsample_step_frames_show_one_copy_and_fit_a_laptop_screen(params):
+    # Proves each animation frame draws the step's copy only, lights the input value, the
+    # cells of its copy and the outputs a naive scatter puts them on, and nothing else,
+    # and is short enough to be seen whole in the page column of a 1280x900 laptop.
+    spec = registry.get("transposed-upsample")
+    data = spec.data(params)
+    y, k = data.y, data.kernel.shape[0]
+    s, p, d = data.stride, data.padding, data.dilation
+    out_h, out_w = data.output.shape
+    for step in spec.steps(data):
+        fig = spec.draw(data, LIGHT, step=step)
+        n = step.inputs[0]
+        i, j = divmod(n, y.shape[1])
+        copies = {g.split("-")[1] for g in texts(fig) if re.fullmatch(r"copy-\d+-title", g)}
+        assert copies == {str(n)}
+        expected = {f"y-{i}-{j}-box"}
+        for a in range(k):
+            for b in range(k):
+                r, c = i * s + a * d - p, j * s + b * d - p
+                if 0 <= r < out_h and 0 <= c < out_w:
+                    expected |= {f"copy-{n}-{r + p}-{c + p}-box", f"z-{r}-{c}-box"}
+        lit = {
+            g for g, box in boxes(fig).items() if np.isclose(box.get_linewidth(), _matrix.LIT_WIDTH)
+        }
+        assert lit == expected
+        width, height = fig.get_size_inches()
+        assert height * min(1.0, targets.PAGE.width / width) * 96 <= 800
+
+
 def upsample_params(params: dict) -> dict:
     defaults = {"stride": 2, "padding": 0, "dilation": 1, "output_padding": 0}
     return {**defaults, **{k: v for k, v in params.items() if k in defaults}}
