@@ -20,6 +20,7 @@ from matplotlib.patches import Circle, Rectangle
 from matplotlib.text import Text
 
 from diagram_gen import export, registry, targets
+from diagram_gen.figures import _matrix
 from diagram_gen.style import DARK, LIGHT
 
 MINUS = "\u2212"
@@ -335,11 +336,63 @@ def test_stride_dilation_fits_the_column_and_puts_each_reading_on_its_own_slide(
         assert measure.min_text >= 12 - 0.01
 
 
+def test_stride_dilation_step_frames_show_their_own_panel_and_fit_a_laptop_screen():
+    # Proves the animation frames are the step's reading only: each frame draws that
+    # panel's outputs and none of the others', lights exactly the inputs the step reads
+    # and the output it writes in that panel, and is short enough to be seen whole in the
+    # page column of a 1280x900 laptop (shown 688 CSS px wide, at most 800 px tall).
+    spec = registry.get("stride-dilation")
+    data = spec.data({})
+    p = data.padding
+    for step in spec.steps(data):
+        fig = spec.draw(data, LIGHT, step=step)
+        drawn = texts(fig)
+        key = next(r.key for r in data.readings if step.text.startswith(r.heading.split(":")[0]))
+        assert {g.split("-")[0] for g in drawn if re.fullmatch(r"\w+-y-\d+", g)} == {key}
+        lit = {
+            g for g, box in boxes(fig).items() if np.isclose(box.get_linewidth(), _matrix.LIT_WIDTH)
+        }
+        expected = {f"{key}-x-0-{i + p}-box" for i in step.inputs}
+        assert lit == expected | {f"{key}-y-{o}-box" for o in step.outputs}
+        width, height = fig.get_size_inches()
+        assert height * min(1.0, targets.PAGE.width / width) * 96 <= 800
+
+
 # ----------------------------------------------------------------------------------------
 # transposed-upsample
 # ----------------------------------------------------------------------------------------
 
 UPSAMPLE_CASES = [{}, {"kernel": 4, "padding": 1, "output_padding": 1}, {"width": 1, "dilation": 2}]
+
+
+@pytest.mark.parametrize("params", UPSAMPLE_CASES)
+def test_transposed_upsample_step_frames_show_one_copy_and_fit_a_laptop_screen(params):
+    # Proves each animation frame draws the step's copy only, lights the input value, the
+    # cells of its copy and the outputs a naive scatter puts them on, and nothing else,
+    # and is short enough to be seen whole in the page column of a 1280x900 laptop.
+    spec = registry.get("transposed-upsample")
+    data = spec.data(params)
+    y, k = data.y, data.kernel.shape[0]
+    s, p, d = data.stride, data.padding, data.dilation
+    out_h, out_w = data.output.shape
+    for step in spec.steps(data):
+        fig = spec.draw(data, LIGHT, step=step)
+        n = step.inputs[0]
+        i, j = divmod(n, y.shape[1])
+        copies = {g.split("-")[1] for g in texts(fig) if re.fullmatch(r"copy-\d+-title", g)}
+        assert copies == {str(n)}
+        expected = {f"y-{i}-{j}-box"}
+        for a in range(k):
+            for b in range(k):
+                r, c = i * s + a * d - p, j * s + b * d - p
+                if 0 <= r < out_h and 0 <= c < out_w:
+                    expected |= {f"copy-{n}-{r + p}-{c + p}-box", f"z-{r}-{c}-box"}
+        lit = {
+            g for g, box in boxes(fig).items() if np.isclose(box.get_linewidth(), _matrix.LIT_WIDTH)
+        }
+        assert lit == expected
+        width, height = fig.get_size_inches()
+        assert height * min(1.0, targets.PAGE.width / width) * 96 <= 800
 
 
 def upsample_params(params: dict) -> dict:
@@ -676,6 +729,39 @@ def test_receptive_field_cone_fills_exactly_the_units_the_output_depends_on(
             nodes[f"{key}-node-{len(strides)}-{sizes[-1] // 2}"].center
         )
         assert drawn[f"{key}-count-0"].get_text() == (f"depends on {len(cone[0])} of {n_in} inputs")
+
+
+@pytest.mark.parametrize("slide", ["16:9", "4:3"])
+@pytest.mark.parametrize(
+    ("params", "kernel", "plain", "strided"), GROWTH_CASES[:1], ids=["default"]
+)
+def test_receptive_field_stacks_sit_side_by_side_on_a_slide_and_keep_their_cones(
+    slide, params, kernel, plain, strided
+):
+    # Proves the slide layout of issue 11: the stack with stride starts beside the one
+    # without (on the page it starts under it), each row's count still equals the cone a
+    # loop walks back, in its short form, and the render fits the slide with no text
+    # under 12 pt, legible and apart.
+    spec = registry.get("receptive-field-growth")
+    data = spec.data(params)
+    target = targets.slide(slide)
+    page, side = spec.draw(data, LIGHT), spec.draw(data, LIGHT, target=target)
+    for fig, beside in ((page, False), (side, True)):
+        nodes = circles(fig)
+        plain_x = max(c.center[0] for g, c in nodes.items() if g.startswith("plain-node-"))
+        strided_x = min(c.center[0] for g, c in nodes.items() if g.startswith("strided-node-"))
+        assert (strided_x > plain_x) == beside
+    drawn = texts(side)
+    for key, strides in (("plain", plain), ("strided", strided)):
+        sizes, cone = loop_cone(17, kernel, strides)
+        for row in range(len(strides)):
+            assert drawn[f"{key}-count-{row}"].get_text() == f"{len(cone[row])} of {sizes[row]}"
+    assert_text_legible_unclipped_and_apart(side)
+    options = export.ExportOptions(("svg",), slide=slide)
+    files = registry.render(spec.id, params, themes=("light",), options=options)
+    measure = targets.measure_svg(files[f"{spec.id}-light.svg"])
+    assert measure.width <= target.width + 0.01 and measure.height <= target.height + 0.01
+    assert measure.min_text >= 12 - 0.01
 
 
 # ----------------------------------------------------------------------------------------

@@ -21,7 +21,7 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Rectangle
 from matplotlib.text import Text
 
-from diagram_gen import layers, registry
+from diagram_gen import export, layers, registry, targets
 from diagram_gen.figures import _matrix
 from diagram_gen.style import DARK, LIGHT
 
@@ -282,3 +282,14 @@ def test_padding_past_the_kernel_span_is_refused_in_one_sentence():
     assert_refused_in_one_sentence(
         FIGURE, {"kernel": 1, "stride": 3, "padding": 1}, ("padding", "at most", "got 1")
     )
+
+
+def test_laid_out_for_the_column_its_text_reads_at_11_px_there():
+    # Proves goal 1 of issue 11 from the SVG the site serves: the default figure is at
+    # most the page column wide, so nothing is shrunk, and its smallest text reads at
+    # 11 CSS px or more there.
+    options = export.ExportOptions(("svg",))
+    files = registry.render(FIGURE, {}, themes=("light",), options=options)
+    measure = targets.measure_svg(files[f"{FIGURE}-light.svg"])
+    assert measure.width <= targets.PAGE.width + 0.01
+    assert measure.shown_in(targets.PAGE.width) >= 11 - 0.01

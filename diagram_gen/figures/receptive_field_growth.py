@@ -8,6 +8,10 @@ that widens towards the input. Brackets over the input show how many inputs one 
 each layer sees, its receptive field r₁, r₂, … (3, 5, 7 without stride; 3, 7, 15 with
 stride 2).
 
+The page stacks the two panels; a slide (``--slide 16:9`` or ``4:3``) sets them side by
+side with narrower rows and the counts right of the rows shortened to their numbers
+(``7 of 17``), which the summary then explains.
+
 Nothing here uses the receptive-field formula: each layer's connections are the non-zero
 pattern of its weight matrix (:func:`diagram_gen.layers.conv_matrix_index`), and the
 dependencies are the non-zero pattern of the product of those matrices.
@@ -24,7 +28,7 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Circle
 
-from diagram_gen import layers
+from diagram_gen import layers, targets
 from diagram_gen.examples import subscript
 from diagram_gen.figures import _grid, _matrix
 from diagram_gen.params import Int
@@ -233,9 +237,10 @@ def compute(example: StackExample) -> GrowthData:
     )
 
 
-def render(data: GrowthData, theme: Theme) -> Figure:
+def render(data: GrowthData, theme: Theme, target: targets.Target | None = None) -> Figure:
+    """The two stacks one over the other for the page; side by side for a slide."""
     fig, ax = _matrix.new_figure(theme)
-    draw_receptive_field_growth(ax, data, theme=theme)
+    draw_receptive_field_growth(ax, data, theme=theme, target=target)
     return fig
 
 
@@ -252,17 +257,26 @@ def field_label(row: int, size: int) -> str:
     return f"r{subscript(row)} = {size}"
 
 
-def count_label(stack: Stack, row: int) -> str:
-    """How much of ``row`` the chosen unit depends on."""
+def count_label(stack: Stack, row: int, *, short: bool = False) -> str:
+    """How much of ``row`` the chosen unit depends on; ``short``: only the numbers
+    (``7 of 17``), which the slide's summary explains."""
     if row == stack.depth:
-        return "the chosen unit"
+        return "ringed" if short else "the chosen unit"
     count, total = int(stack.cone[row].sum()), stack.sizes[row]
+    if short:
+        return f"{count} of {total}"
     what = "inputs" if row == 0 else "units"
     return f"depends on {count} of {total} {what}"
 
 
 def recurrence_text(data: GrowthData, stack: Stack) -> str:
     """``r = 3, 7, 15`` as the recurrence writes them: ``1 + 2·1, 3 + 2·2, …``."""
+    head, terms = recurrence_parts(data, stack)
+    return head + ", ".join(terms)
+
+
+def recurrence_parts(data: GrowthData, stack: Stack) -> tuple[str, list[str]]:
+    """The words of :func:`recurrence_text` before its terms, and the terms."""
     k = data.kernel
     terms = []
     previous, jump = 1, 1
@@ -272,9 +286,7 @@ def recurrence_text(data: GrowthData, stack: Stack) -> str:
     fields = ", ".join(str(stack.field(row)) for row in range(1, stack.depth + 1))
     if any(stack.holes(row) for row in range(1, stack.depth + 1)):
         fields += " (spans with holes: the stride exceeds the kernel)"
-    return f"r = {fields}: each layer adds (k − 1) × the product of the earlier strides, " + (
-        ", ".join(terms)
-    )
+    return f"r = {fields}: each layer adds (k − 1) × the product of the earlier strides, ", terms
 
 
 # ----------------------------------------------------------------------------------------
@@ -282,16 +294,45 @@ def recurrence_text(data: GrowthData, stack: Stack) -> str:
 # ----------------------------------------------------------------------------------------
 
 
-def _pitch(data: GrowthData) -> float:
-    return min(MAX_PITCH, ROW_WIDTH / data.stacks[0].sizes[0])
+def _pitch(data: GrowthData, row_width: float = ROW_WIDTH) -> float:
+    return min(MAX_PITCH, row_width / data.stacks[0].sizes[0])
 
 
-def panel_height(stack: Stack) -> float:
-    return _grid.TITLE_ROOM + BRACKET_GAP * stack.depth + 0.45 + ROW_GAP * stack.depth + 1.3
+#: One more line of the recurrence under a panel, in cell units.
+RECURRENCE_LINE = 0.42
+
+
+def panel_height(stack: Stack, recurrence_lines: int = 1) -> float:
+    return (
+        _grid.TITLE_ROOM
+        + BRACKET_GAP * stack.depth
+        + 0.45
+        + ROW_GAP * stack.depth
+        + 1.3
+        + RECURRENCE_LINE * (recurrence_lines - 1)
+    )
+
+
+@dataclass(frozen=True)
+class PanelLayout:
+    """How a panel is drawn: the distance between inputs, short counts or not, and the
+    width its recurrence line wraps to (None: one line)."""
+
+    pitch: float
+    short: bool = False
+    wrap: float | None = None
+    left: float = LEFT  # room left of the rows for their names
 
 
 def draw_stack(
-    ax: Axes, x0: float, y0: float, data: GrowthData, stack: Stack, *, theme: Theme
+    ax: Axes,
+    x0: float,
+    y0: float,
+    data: GrowthData,
+    stack: Stack,
+    *,
+    theme: Theme,
+    layout: PanelLayout | None = None,
 ) -> dict[str, list]:
     """One panel: the rows of units, the chosen unit's cone, brackets over the input.
 
@@ -303,7 +344,8 @@ def draw_stack(
     ``{key}-row-l`` and ``{key}-count-l`` (row names and counts), ``{key}-recurrence``.
     """
     key = stack.key
-    pitch = _pitch(data)
+    layout = layout or PanelLayout(_pitch(data))
+    pitch = layout.pitch
     radius = min(0.17, pitch * 0.34)
     artists: dict[str, list] = {"nodes": [], "edges": [], "brackets": [], "labels": []}
     artists["title"] = [
@@ -319,7 +361,7 @@ def draw_stack(
         )
     ]
     input_y = y0 + _grid.TITLE_ROOM + BRACKET_GAP * stack.depth + 0.45
-    left = x0 + LEFT
+    left = x0 + layout.left
 
     def where(row: int, i: int) -> tuple[float, float]:
         # Under the middle of the inputs it sees, as measured from the matrices.
@@ -407,7 +449,7 @@ def draw_stack(
             ax.text(
                 right + 0.35,
                 y,
-                count_label(stack, row),
+                count_label(stack, row, short=layout.short),
                 ha="left",
                 va="center",
                 fontsize=_grid.TITLE_FONT,
@@ -429,9 +471,10 @@ def draw_stack(
         ax.text(
             x0,
             input_y + stack.depth * ROW_GAP + 0.6,
-            recurrence_text(data, stack),
+            "\n".join(recurrence_lines(ax, data, stack, layout)),
             ha="left",
             va="top",
+            linespacing=1.3,
             fontsize=_grid.TITLE_FONT,
             color=theme.muted,
             gid=f"{key}-recurrence",
@@ -440,34 +483,90 @@ def draw_stack(
     return artists
 
 
-def panel_width(ax: Axes, data: GrowthData) -> float:
-    pitch = _pitch(data)
-    labels = [count_label(s, row) for s in data.stacks for row in range(s.depth + 1)]
-    rows = LEFT + data.stacks[0].sizes[0] * pitch + 0.35
-    rows += max(_grid.text_width(ax, label, _grid.TITLE_FONT) for label in labels)
-    texts = [recurrence_text(data, s) for s in data.stacks]
+def recurrence_lines(
+    ax: Axes, data: GrowthData, stack: Stack, layout: PanelLayout | None = None
+) -> list[str]:
+    """The recurrence under a panel, wrapped to the layout's width."""
+    if layout is None or layout.wrap is None:
+        return [recurrence_text(data, stack)]
+    head, terms = recurrence_parts(data, stack)
+    # A term such as ``1 + 2·1`` is never split over two lines.
+    words = head.split() + [f"{t}," for t in terms[:-1]] + terms[-1:]
+    lines: list[str] = []
+    for word in words:
+        joined = f"{lines[-1]} {word}" if lines else word
+        if lines and _grid.text_width(ax, joined, _grid.TITLE_FONT) <= layout.wrap:
+            lines[-1] = joined
+        else:
+            lines.append(word)
+    return lines
+
+
+def count_width(ax: Axes, data: GrowthData, *, short: bool = False) -> float:
+    """The widest count written right of the rows, in cell units."""
+    labels = [count_label(s, row, short=short) for s in data.stacks for row in range(s.depth + 1)]
+    return max(_grid.text_width(ax, label, _grid.TITLE_FONT) for label in labels)
+
+
+def panel_width(ax: Axes, data: GrowthData, layout: PanelLayout | None = None) -> float:
+    layout = layout or PanelLayout(_pitch(data))
+    rows = layout.left + data.stacks[0].sizes[0] * layout.pitch + 0.35
+    rows += count_width(ax, data, short=layout.short)
+    texts = [line for s in data.stacks for line in recurrence_lines(ax, data, s, layout)]
     return max([rows] + [_grid.text_width(ax, t, _grid.TITLE_FONT) for t in texts])
 
 
-def draw_receptive_field_growth(ax: Axes, data: GrowthData, *, theme: Theme) -> dict[str, list]:
-    """A sentence on what is drawn, then the stack without stride over the one with."""
-    width = panel_width(ax, data)
+#: Between the two panels side by side on a slide, in cell units.
+PANEL_GAP = 0.8
+
+
+def slide_layout(ax: Axes, data: GrowthData, target: targets.Target) -> PanelLayout:
+    """Two panels side by side in the slide's width, at the page's text sizes (a slide
+    needs 12 pt, which is this figure's smallest text): the counts shortened to their
+    numbers and the rows narrowed to what is left."""
+    across = target.width / _matrix.CELL_INCHES - 0.7
+    panel = (across - PANEL_GAP) / 2
+    depth = max(s.depth for s in data.stacks)
+    names = max(_grid.text_width(ax, row_name(r), _grid.TITLE_FONT) for r in range(depth + 1))
+    left = min(LEFT, names + 0.35)
+    rows = panel - left - 0.35 - count_width(ax, data, short=True)
+    return PanelLayout(_pitch(data, rows), short=True, wrap=panel, left=left)
+
+
+def draw_receptive_field_growth(
+    ax: Axes, data: GrowthData, *, theme: Theme, target: targets.Target | None = None
+) -> dict[str, list]:
+    """A sentence on what is drawn, then the stack without stride over the one with (for
+    the page), or beside it (for a slide ``target``)."""
+    side = target is not None and target.is_slide
+    layout = slide_layout(ax, data, target) if side else PanelLayout(_pitch(data))
+    width = panel_width(ax, data, layout)
+    total = 2 * width + PANEL_GAP if side else width
     summary = (
         f"Kernels of {data.kernel}, no padding. Filled: the units the ringed unit depends on, "
         f"from products of the layers' weight-matrix patterns. rₗ (receptive field): the "
         f"span of inputs one unit of layer l sees."
     )
-    lines = _grid.wrap(ax, summary, width)
+    if side:
+        summary += " Right of each row: how many of its units the ringed unit depends on."
+    lines = _grid.wrap(ax, summary, total)
     artists: dict[str, list] = {
         "summary": [
             ax.text(0, 0.1, "\n".join(lines), ha="left", va="top", linespacing=1.3, gid="summary")
         ]
     }
-    row = 0.1 + 0.5 * len(lines) + 0.1
+    top = 0.1 + 0.5 * len(lines) + 0.1
+    row, x = top, 0.0
+    bottom = top
     for stack in data.stacks:
-        artists[stack.key] = draw_stack(ax, 0, row, data, stack, theme=theme)
-        row += panel_height(stack) + 0.3
-    _matrix.fit(ax.figure, ax, (-0.35, width + 0.35), (-0.1, row - 0.3 + 0.1))
+        artists[stack.key] = draw_stack(ax, x, row, data, stack, theme=theme, layout=layout)
+        height = panel_height(stack, len(recurrence_lines(ax, data, stack, layout)))
+        bottom = max(bottom, row + height)
+        if side:
+            x += width + PANEL_GAP
+        else:
+            row += height + 0.3
+    _matrix.fit(ax.figure, ax, (-0.35, total + 0.35), (-0.1, bottom + 0.1))
     return artists
 
 

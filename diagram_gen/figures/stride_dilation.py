@@ -244,11 +244,17 @@ def render(
     part: str | None = None,
 ) -> Figure:
     """The still figure (or one of its :func:`parts`), or with ``step`` its placement lit
-    in its panel; a part without that panel shows the step's text only."""
+    in its panel; a part without that panel shows the step's text only.
+
+    A step of the whole figure draws the kernel, the bias and the step's panel only, so
+    that an animation frame is a few inches tall and a reader sees all of it on a laptop
+    screen (the three panels one under the other are about 19 in tall); the frames of
+    the three panels are padded to one size by the animation.
+    """
     fig, ax = _matrix.new_figure(theme)
-    draw_stride_dilation(ax, data, theme=theme, part=part)
+    key = step_reading(data, step).key if step is not None else None
+    draw_stride_dilation(ax, data, theme=theme, part=key if part is None else part)
     if step is not None:
-        key = step_reading(data, step).key
         if part not in (None, key):
             _matrix.step_heading(fig, ax, step.text, theme)
             return fig

@@ -36,7 +36,7 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
-from diagram_gen import layers
+from diagram_gen import layers, targets
 from diagram_gen.figures import _grid, _matrix
 from diagram_gen.figures import transposed_upsample as upsample
 from diagram_gen.figures._grid import Slot, Token, slot
@@ -61,6 +61,8 @@ VALUE, INSERTED, PADDING, OUTPUT_PADDING = 0, 1, 2, 3
 SPACE = 1.2
 #: Room for the arrow from the input to the output, in cell units.
 ARROW_ROOM = 1.6
+#: Between the padded input and the flipped kernel in a step's frame, in cell units.
+STEP_SPACE = 0.8
 
 
 @dataclass(frozen=True)
@@ -441,11 +443,21 @@ def draw_brackets(ax: Axes, x0: float, y0: float, data: DirectData, *, theme: Th
     return artists
 
 
+#: The widest a drawing may be, in cell units, to be shown unshrunk in the page column
+#: (the figure adds 0.35 of margin on each side).
+COLUMN = targets.PAGE.width / _matrix.CELL_INCHES - 0.7
+
+
 def draw_transposed_direct(
     ax: Axes, data: DirectData, *, theme: Theme, focus: tuple[int, int] | None = None
 ) -> dict[str, list]:
     """The input, kernel, flipped kernel and rules; the zero-inserted, padded input, the
-    output and the sum of the framed placement (``focus``, by default ``data.focus``)."""
+    output and the sum of the framed placement (``focus``, by default ``data.focus``).
+
+    Laid out one under the other for the page column: the input and the kernels in a
+    row, the rules under them, the padded input, the output under it beside what the
+    zeros are, and the sum.
+    """
     focus = data.focus if focus is None else focus
     height, width = data.y.shape
     k = data.kernel.shape[0]
@@ -453,7 +465,7 @@ def draw_transposed_direct(
     out_h, out_w = data.output.shape
     top = _grid.TITLE_ROOM
     artists: dict[str, list] = {"titles": []}
-    # First row: the input, the kernel, the flipped kernel, the rules.
+    # First row: the input, the kernel, the flipped kernel.
     col = 0.0
     heading = f"input y ({_size(data.y.shape)})"
     artists["titles"].append(_grid.title(ax, col, top - 0.25, heading, theme=theme, gid="title-y"))
@@ -471,33 +483,51 @@ def draw_transposed_direct(
         "texts"
     ]
     col += max(k, _grid.text_width(ax, "kernel w", _grid.TITLE_FONT)) + SPACE
-    heading = "kernel flipped in both axes"
+    # The long heading where the column has room for it.
+    for heading in ("kernel flipped in both axes", "kernel flipped", "w flipped"):
+        if col + _grid.text_width(ax, heading, _grid.TITLE_FONT) <= max(COLUMN, cols):
+            break
     artists["titles"].append(
         _grid.title(ax, col, top - 0.25, heading, theme=theme, gid="title-flipped")
     )
     artists["flipped"] = draw_flipped_kernel(ax, col, top, data, theme=theme)
-    col += max(k, _grid.text_width(ax, heading, _grid.TITLE_FONT)) + SPACE
-    lines = rule_lines(data)
+    right = col + max(k, _grid.text_width(ax, heading, _grid.TITLE_FONT))
+    # Under them the rules, wrapped to the column.
+    room = max(COLUMN, right, cols)
+    lines = [part for rule in rule_lines(data) for part in _grid.wrap(ax, rule, room)]
+    rule_row = top + max(height, k) + 0.35
     artists["rules"] = [
-        ax.text(col, top + 0.1, "\n".join(lines), ha="left", va="top", linespacing=1.5, gid="rules")
+        ax.text(0, rule_row, "\n".join(lines), ha="left", va="top", linespacing=1.5, gid="rules")
     ]
-    right = col + max(_grid.text_width(ax, line) for line in lines)
-    row = top + max(height, k, 0.55 * len(lines)) + 0.4 + _grid.TITLE_ROOM + BRACKET_ROOM
-    # Second row: the zero-inserted, padded input, an arrow, the output.
+    right = max([right] + [_grid.text_width(ax, line) for line in lines])
+    row = rule_row + 0.45 * len(lines) + 0.3 + _grid.TITLE_ROOM + BRACKET_ROOM
+    # The zero-inserted, padded input, an arrow down, the output.
     out_x, out_row, heading = draw_padded_and_output(ax, row, data, focus, artists, theme=theme)
     right = max(
         right,
+        cols,
         out_x + out_w,
-        out_x + _grid.text_width(ax, heading, _grid.TITLE_FONT),
+        middle_title_right(ax, artists),
         _grid.text_width(ax, artists["titles"][-2].get_text(), _grid.TITLE_FONT),
     )
-    # Under it: what the zeros are, and the framed placement's sum.
-    line = row + rows + 0.3
-    legend = _grid.wrap(ax, legend_text(data), max(out_x + out_w, 10.0), _grid.TITLE_FONT)
-    legend.append("In the framed placement only the input values it covers add to the sum:")
-    artists["legend"] = [draw_legend(ax, line, legend, theme=theme)]
-    right = max([right] + [_grid.text_width(ax, t, _grid.TITLE_FONT) for t in legend])
-    line += 0.42 * (len(legend) - 1) + 0.55 + _grid.LINE / 2
+    # Beside the output, what the zeros are; under both, the framed placement's sum.
+    legend_x = out_x + out_w + SPACE
+    beside = room - legend_x
+    legend = _grid.wrap(ax, legend_text(data), beside, _grid.TITLE_FONT)
+    if beside < 4 or 0.42 * len(legend) > out_h + _grid.TITLE_ROOM:
+        legend_x, legend_row = 0.0, out_row + out_h + 0.3
+        legend = _grid.wrap(ax, legend_text(data), room, _grid.TITLE_FONT)
+        line = legend_row + 0.42 * len(legend)
+    else:
+        legend_row = out_row - _grid.TITLE_ROOM + 0.15
+        line = out_row + out_h + 0.3
+    artists["legend"] = [draw_legend(ax, legend_x, legend_row, legend, theme=theme)]
+    right = max([right] + [legend_x + _grid.text_width(ax, t, _grid.TITLE_FONT) for t in legend])
+    lead = "In the framed placement only the input values it covers add to the sum:"
+    lead_lines = _grid.wrap(ax, lead, room, _grid.TITLE_FONT)
+    artists["legend"].append(draw_legend(ax, 0, line, lead_lines, theme=theme, gid="sum-lead"))
+    right = max([right] + [_grid.text_width(ax, t, _grid.TITLE_FONT) for t in lead_lines])
+    line += 0.42 * (len(lead_lines) - 1) + 0.55 + _grid.LINE / 2
     sums = focus_rows(data, focus)
     artists["sum"] = _grid.draw_rows(ax, 0, line, sums, theme=theme, gid="sum")
     right = max(right, _grid.columns(ax, sums).width)
@@ -506,10 +536,12 @@ def draw_transposed_direct(
     return artists
 
 
-def draw_legend(ax: Axes, line: float, lines: list[str], *, theme: Theme):
-    """The muted lines under the grids that say what the zeros are."""
+def draw_legend(
+    ax: Axes, x: float, line: float, lines: list[str], *, theme: Theme, gid: str = "legend"
+):
+    """Muted lines from ``(x, line)`` down, such as what the zeros are."""
     return ax.text(
-        0,
+        x,
         line,
         "\n".join(lines),
         ha="left",
@@ -517,38 +549,45 @@ def draw_legend(ax: Axes, line: float, lines: list[str], *, theme: Theme):
         color=theme.muted,
         fontsize=_grid.TITLE_FONT,
         linespacing=1.3,
-        gid="legend",
+        gid=gid,
     )
 
 
 def draw_padded_and_output(
     ax: Axes, row: float, data: DirectData, focus: tuple[int, int], artists: dict, *, theme: Theme
 ) -> tuple[float, float, str]:
-    """The zero-inserted, padded input at ``row``, an arrow, the output beside it with the
-    ``focus`` cell framed; adds their artists to ``artists`` and returns the output's
+    """The zero-inserted, padded input at ``row``, an arrow down, the output under it with
+    the ``focus`` cell framed; adds their artists to ``artists`` and returns the output's
     column, its row and its heading (the still figure and the step frames share them)."""
     rows, cols = data.padded.shape
-    out_h, _ = data.output.shape
     heading = f"input y, zeros inserted and padded ({_size(data.padded.shape)})"
     artists["titles"].append(
         _grid.title(ax, 0, row - 0.25 - BRACKET_ROOM, heading, theme=theme, gid="title-padded")
     )
     artists["padded"] = draw_padded_input(ax, 0, row, data, focus, theme=theme)
-    out_x = cols + ARROW_ROOM
-    out_row = row + (rows - out_h) / 2
-    middle = row + rows / 2
+    # One under the other: side by side they are wider than the page column.
+    out_x = 0.0
+    out_row = row + rows + ARROW_ROOM
+    middle = min(cols, data.output.shape[1]) / 2
     artists["arrow"] = [
         ax.annotate(
             "",
-            xy=(out_x - 0.2, middle),
-            xytext=(cols + 0.2, middle),
+            xy=(middle, out_row - 0.15),
+            xytext=(middle, row + rows + 0.15),
             arrowprops={"arrowstyle": "-|>", "color": theme.foreground, "linewidth": 1.6},
             gid="conv-arrow",
         )
     ]
     out_heading = f"output z ({_size(data.output.shape)})"
     artists["titles"].append(
-        _grid.title(ax, out_x, out_row - 0.25, out_heading, theme=theme, gid="title-output")
+        _grid.title(
+            ax,
+            middle + 0.3,
+            _grid.baseline(row + rows + ARROW_ROOM / 2),
+            out_heading,
+            theme=theme,
+            gid="title-output",
+        )
     )
     artists["output"] = _grid.draw_output(ax, out_x, out_row, data.output, theme=theme, gid="z")[
         "texts"
@@ -562,16 +601,16 @@ def draw_padded_and_output(
 
 def draw_step(ax: Axes, data: DirectData, focus: tuple[int, int], *, theme: Theme) -> dict:
     """A step's frame, kept compact (an animation stores what changes between frames):
-    the zero-inserted, padded input with the placement framed, the output, the flipped
-    kernel and what the zeros are; the step's text, written above it, holds the sum."""
+    the zero-inserted, padded input with the placement framed and the flipped kernel
+    beside it, the output under it and what the zeros are; the step's text, written
+    above it, holds the sum."""
     rows, cols = data.padded.shape
     out_h, out_w = data.output.shape
     k = data.kernel.shape[0]
     row = _grid.TITLE_ROOM + BRACKET_ROOM
     artists: dict[str, list] = {"titles": []}
     out_x, out_row, out_heading = draw_padded_and_output(ax, row, data, focus, artists, theme=theme)
-    body = max(rows, out_h, k)
-    col = out_x + max(out_w, _grid.text_width(ax, out_heading, _grid.TITLE_FONT)) + SPACE
+    col = cols + STEP_SPACE  # its heading is a line lower than the padded input's
     kernel_heading = "kernel flipped"
     artists["titles"].append(
         _grid.title(ax, col, row - 0.25, kernel_heading, theme=theme, gid="title-flipped")
@@ -579,15 +618,23 @@ def draw_step(ax: Axes, data: DirectData, focus: tuple[int, int], *, theme: Them
     artists["flipped"] = draw_flipped_kernel(ax, col, row, data, theme=theme)
     right = max(
         col + max(k, _grid.text_width(ax, kernel_heading, _grid.TITLE_FONT)),
+        out_x + out_w,
+        middle_title_right(ax, artists),
         _grid.text_width(ax, artists["titles"][0].get_text(), _grid.TITLE_FONT),
     )
-    line = row + body + 0.3
-    legend = _grid.wrap(ax, legend_text(data), max(right, 10.0), _grid.TITLE_FONT)
-    artists["legend"] = [draw_legend(ax, line, legend, theme=theme)]
+    line = out_row + out_h + 0.3
+    legend = _grid.wrap(ax, legend_text(data), max(right, COLUMN), _grid.TITLE_FONT)
+    artists["legend"] = [draw_legend(ax, 0, line, legend, theme=theme)]
     right = max([right] + [_grid.text_width(ax, t, _grid.TITLE_FONT) for t in legend])
     bottom = line + 0.42 * len(legend)
     _matrix.fit(ax.figure, ax, (-0.35, right + 0.35), (-0.1, bottom + 0.25))
     return artists
+
+
+def middle_title_right(ax: Axes, artists: dict) -> float:
+    """Where the output's heading, written beside the arrow, ends."""
+    title = next(t for t in artists["titles"] if t.get_gid() == "title-output")
+    return title.get_position()[0] + _grid.text_width(ax, title.get_text(), _grid.TITLE_FONT)
 
 
 # ----------------------------------------------------------------------------------------

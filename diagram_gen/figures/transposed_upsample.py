@@ -300,10 +300,13 @@ def steps(data: UpsampleData) -> list[Step]:
 
 
 def render(data: UpsampleData, theme: Theme, step: Step | None = None) -> Figure:
-    """The still figure, or with ``step`` its input value, its copy and the outputs it
-    adds to lit."""
+    """The still figure, or with ``step`` its frame (:func:`draw_step`): its input value,
+    its copy and the outputs it adds to lit."""
     fig, ax = _matrix.new_figure(theme)
-    draw_transposed_upsample(ax, data, theme=theme)
+    if step is None:
+        draw_transposed_upsample(ax, data, theme=theme)
+    else:
+        draw_step(ax, data, step.inputs[0], theme=theme)
     if step is not None:
         p, width = data.padding, data.y.shape[1]
         out_w = data.output.shape[1]
@@ -675,6 +678,59 @@ def strips_height(data: UpsampleData) -> float:
     for case in data.cases:
         total += 0.3 * min(len(case.windows), 2) + 0.1 + STRIP + (0.45 if case.unread else 0.2)
     return total
+
+
+#: Between the copy and the output in a step's frame, in cell units.
+STEP_GAP = 0.9
+
+
+def draw_step(ax: Axes, data: UpsampleData, n: int, *, theme: Theme) -> dict[str, list]:
+    """A step's frame, a few inches tall so an animation is seen whole on a laptop: the
+    input and the kernel, then copy ``n`` (input value ``n`` times the kernel) with an
+    arrow to the output it adds to. The gids are the still figure's."""
+    height, width = data.y.shape
+    k = data.kernel.shape[0]
+    full_h, full_w = data.full.shape
+    top = _grid.TITLE_ROOM
+    artists: dict[str, list] = {"titles": []}
+    artists["titles"].append(
+        _grid.title(ax, 0, top - 0.25, "input y", theme=theme, gid="title-input")
+    )
+    names = np.empty(data.y.shape, dtype=object)
+    for i, j in np.ndindex(*data.y.shape):
+        names[i, j] = input_name(data, i, j)
+    artists["input"] = _grid.draw_image(ax, 0, top, data.y, theme=theme, gid="y", names=names)[
+        "texts"
+    ]
+    col = max(width, _grid.text_width(ax, "input y", _grid.TITLE_FONT)) + 1.2
+    artists["titles"].append(
+        _grid.title(ax, col, top - 0.25, "kernel w", theme=theme, gid="title-kernel")
+    )
+    artists["kernel"] = _grid.draw_kernel(ax, col, top, data.kernel, data.names, theme=theme)[
+        "texts"
+    ]
+    right = col + max(k, _grid.text_width(ax, "kernel w", _grid.TITLE_FONT))
+    row = top + max(height, k) + 0.4
+    copy = draw_copy(ax, 0, row, data, n, theme=theme)
+    artists["copies"] = [copy]
+    copy_w = max(full_w, _grid.text_width(ax, copy["title"][0].get_text(), _grid.TITLE_FONT))
+    out_x = copy_w + STEP_GAP
+    middle = row + _grid.TITLE_ROOM + full_h / 2
+    artists["arrow"] = [
+        ax.annotate(
+            "",
+            xy=(out_x - 0.15, middle),
+            xytext=(full_w + 0.15, middle),
+            arrowprops={"arrowstyle": "-|>", "color": theme.foreground, "linewidth": 1.6},
+            gid="sum-arrow",
+        )
+    ]
+    artists["output"] = draw_output_grid(ax, out_x, row, data, theme=theme)
+    heading = artists["output"]["title"][0].get_text()
+    right = max(right, out_x + max(full_w, _grid.text_width(ax, heading, _grid.TITLE_FONT)))
+    bottom = row + _grid.TITLE_ROOM + full_h
+    _matrix.fit(ax.figure, ax, (-0.35, right + 0.35), (-0.1, bottom + 0.25))
+    return artists
 
 
 def draw_transposed_upsample(ax: Axes, data: UpsampleData, *, theme: Theme) -> dict[str, list]:
