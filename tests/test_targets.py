@@ -27,14 +27,13 @@ from diagram_gen.figures import _panels
 NOT_YET_ON_A_SLIDE = {
     "16:9": {
         "zero-padding-same", "multichannel-kernel", "transposed-upsample", "transposed-direct",
-        "receptive-field-growth",
     },
     # 4:3 is as tall as 16:9 but narrower: wide figures that fit 16:9 may not fit it.
     "4:3": {
         "conv-sliding", "conv-network", "fc-vs-conv-matrix", "conv-linked", "weight-sharing-1d",
         "zero-padding-same", "neuron-volume", "multichannel-kernel", "many-filters",
         "multichannel-matrix", "transposed-upsample", "transposed-direct", "pooling",
-        "receptive-field-growth", "real-image-filters", "tied-training",
+        "real-image-filters", "tied-training",
     },
 }  # fmt: skip
 
