@@ -307,7 +307,7 @@ def task_dependencies(task: str, module: str | None = None) -> list[Path]:
         if task.startswith((ANIMATION_TASK, PRESET_TASK)):
             names += [f"{PACKAGE}.animate", f"{PACKAGE}.steps"]
         if task.startswith(PRESET_TASK):
-            names.append(f"{PACKAGE}.presets")
+            names += [f"{PACKAGE}.presets", f"{PACKAGE}.arithmetic_set"]
         sources, data = closure(names, every_figure=False)
         sources += [PACKAGE_DIR / f"{name}.py" for name in ENTRY]
     return sorted(set(sources) | set(data))

@@ -52,9 +52,9 @@ class Plan:
             write_site_files(self.site_data)
             targets = [str(self.site_data / name) for name in deps.SITE_DATA_FILES]
         elif task.startswith(deps.PRESET_TASK):
-            from diagram_gen import animate
+            from diagram_gen import arithmetic_set
 
-            files = animate.render_preset(task.removeprefix(deps.PRESET_TASK))
+            files = arithmetic_set.render_preset(task.removeprefix(deps.PRESET_TASK))
             export.write_all(self.figures, files)
             targets = [str(self.figures / name) for name in files]
         elif task.startswith(deps.ANIMATION_TASK):

@@ -335,7 +335,7 @@ def size_line(meta: dict) -> str:
         return ""
     width, height = size["width"], size["height"]
     return (
-        f"Natural size: {width:.1f} × {height:.1f} in ({width * CM_PER_INCH:.1f} × "
+        f"Natural size: {width:.2f} × {height:.2f} in ({width * CM_PER_INCH:.1f} × "
         f"{height * CM_PER_INCH:.1f} cm). `--width INCHES` scales it, text included."
     )
 

@@ -8,6 +8,7 @@ import os
 import re
 import shlex
 import subprocess
+import warnings
 from pathlib import Path
 
 import pytest
@@ -176,7 +177,9 @@ def test_the_recorded_size_is_the_size_of_the_files(figure_id):
     # matplotlib and for Graphviz figures, and scaled by --width when it is given.
     for width in (None, 4.0):
         options = export.ExportOptions(formats=("png",), width=width)
-        files = registry.render(figure_id, themes=["light"], options=options)
+        with warnings.catch_warnings():  # 4 in takes the text under 8 pt: it says so
+            warnings.simplefilter("ignore", export.LegibilityWarning)
+            files = registry.render(figure_id, themes=["light"], options=options)
         size = json.loads(files[f"{figure_id}.json"])["size_in"]
         image = Image.open(io.BytesIO(files[f"{figure_id}-light.png"]))
         assert image.size[0] == pytest.approx(size["width"] * 200, abs=2)

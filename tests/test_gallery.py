@@ -119,13 +119,22 @@ def test_the_built_gallery_follows_mkdocs_yml(gallery):
     assert "make figures" in install
 
 
-def test_slide_layouts_appear_once_the_json_has_them():
-    # Proves the place kept for slide layouts: nothing without them, and each layout's
-    # size and command once the figure's JSON lists them.
+def test_slide_layouts_are_written_from_the_build_s_measure():
+    # Proves the gallery's slide lines come from the figure's JSON (registry.slide_layouts,
+    # which test_targets checks against real --slide renders): each layout's size and
+    # command, or its parts' commands, and nothing for a JSON without them.
     hook = load_hook()
-    meta = json.loads((FIGURES / "conv-matrix.json").read_text())
-    assert hook.slides_markdown(meta) == ""
-    slide = {"layout": "16:9", "size_in": {"width": 13.333, "height": 7.5},
-             "command": "diagram-gen render conv-matrix --slide 16:9"}  # fmt: skip
-    entry = hook.gallery_entry({**meta, "slides": [slide]}, "generated/figures")
-    assert "16:9 (13.33 × 7.50 in): `diagram-gen render conv-matrix --slide 16:9`" in entry
+    for figure_id in ("conv-matrix", "conv-linked"):
+        meta = json.loads((FIGURES / f"{figure_id}.json").read_text())
+        text = hook.slides_markdown(meta)
+        for slide in meta["slides"]:
+            if "size_in" in slide:
+                size = slide["size_in"]
+                assert f"{size['width']:.2f} × {size['height']:.2f} in" in text
+                assert f"`{slide['command']}`" in text
+            elif slide["parts"] and all(part["fits"] for part in slide["parts"]):
+                for part in slide["parts"]:
+                    assert f"`{part['command']}`" in text
+            else:
+                assert f"{slide['layout']}: not laid out for this slide yet." in text
+        assert hook.slides_markdown({k: v for k, v in meta.items() if k != "slides"}) == ""

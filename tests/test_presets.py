@@ -20,7 +20,7 @@ import pytest
 from PIL import Image
 from pypdf import PdfReader
 
-from diagram_gen import animate, cli, export, layers, presets, registry
+from diagram_gen import animate, arithmetic_set, cli, export, layers, presets, registry
 from diagram_gen.style import DARK, LIGHT
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -202,7 +202,7 @@ def test_built_files_have_one_frame_and_one_page_per_step(built, preset):
     spec = registry.get(preset.figure)
     steps = spec.steps(spec.data(preset.overrides))
     for theme in ("light", "dark"):
-        names = animate.preset_file_names(preset, theme)
+        names = arithmetic_set.preset_file_names(preset, theme)
         assert frames((built / names["gif"]).read_bytes()) == len(steps)
         assert frames((built / names["apng"]).read_bytes()) == len(steps)
         assert len(PdfReader(built / names["pdf"]).pages) == len(steps)
@@ -217,7 +217,7 @@ def test_the_gallery_command_makes_the_same_bytes(built, tmp_path):
     argv = preset.command.split()[1:] + ["--out", str(tmp_path)]
     assert cli.main(argv) == 0
     for theme in ("light", "dark"):
-        theirs = animate.preset_file_names(preset, theme)
+        theirs = arithmetic_set.preset_file_names(preset, theme)
         stem = registry.file_stem(preset.figure, preset.overrides)
         for fmt, name in animate.file_names(stem, theme).items():
             assert (tmp_path / name).read_bytes() == (built / theirs[fmt]).read_bytes()

@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 import pytest
 from mkdocs.utils.yaml import yaml_load  # MkDocs's own reader of mkdocs.yml (its !ENV tags)
 
-from diagram_gen import animate, deps, export, presets, registry
+from diagram_gen import animate, arithmetic_set, deps, export, presets, registry
 from diagram_gen.style import THEMES
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -140,7 +140,9 @@ def test_no_orphaned_figures(site, pages):
     for preset in presets.PRESETS:
         expected |= {f"{preset.file_prefix}.json", f"{preset.file_prefix}-animation.json"}
         expected |= {
-            name for theme in THEMES for name in animate.preset_file_names(preset, theme).values()
+            name
+            for theme in THEMES
+            for name in arithmetic_set.preset_file_names(preset, theme).values()
         }
     # The build's own dependency records (deps.DEPS_FOLDER, a hidden folder MkDocs does not
     # publish) are bookkeeping, not figures; anything else in the folder must be a figure.

@@ -21,6 +21,7 @@ from diagram_gen.steps import Step, dg_attributes
 from diagram_gen.style import DARK, LIGHT
 
 ANIMATED = (
+    "conv-arithmetic",
     "conv-sliding",
     "conv-network",
     "conv-matrix",

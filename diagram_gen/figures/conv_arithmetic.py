@@ -79,17 +79,18 @@ class ArithmeticExample:
 
 def example(
     *,
-    height: int = 5,
-    width: int = 5,
+    height: int = 3,
+    width: int = 3,
     kernel: int = 3,
     stride: int = 2,
     padding: int = 1,
     dilation: int = 1,
     output_padding: int = 0,
     channels: int = 1,
-    reading: str = "convolution",
+    reading: str = "scatter",
 ) -> ArithmeticExample:
-    """The guide's "padding and strides" case by default: 5x5, kernel 3, stride 2, pad 1."""
+    """By default the transposed counterpart of the guide's "padding and strides" case, read
+    as a scatter: a 3x3 input, kernel 3, stride 2, padding 1, gives back the 5x5 input."""
     if reading not in READINGS:
         raise ValueError(f"reading must be {', '.join(READINGS)}, got {reading!r}.")
     if reading == "convolution" and output_padding:
