@@ -759,7 +759,8 @@ def test_receptive_field_stacks_sit_side_by_side_on_a_slide_and_keep_their_cones
     assert_text_legible_unclipped_and_apart(side)
     options = export.ExportOptions(("svg",), slide=slide)
     files = registry.render(spec.id, params, themes=("light",), options=options)
-    measure = targets.measure_svg(files[f"{spec.id}-light.svg"])
+    stem = registry.file_stem(spec.id, params) + registry.layout_suffix(options)
+    measure = targets.measure_svg(files[f"{stem}-light.svg"])
     assert measure.width <= target.width + 0.01 and measure.height <= target.height + 0.01
     assert measure.min_text >= 12 - 0.01
 
