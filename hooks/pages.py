@@ -284,14 +284,7 @@ def gallery_entry(
     entry = "\n\n".join(part for part in parts if part)
     if not animated:
         return entry
-    files = " · ".join(
-        f"{theme}: "
-        + ", ".join(
-            f"[{label}]({folder}/{figure_id}-{theme}{suffix}){{ download }}"
-            for label, suffix in ANIMATION_FILES
-        )
-        for theme in THEMES
-    )
+    files = animation_downloads(folder, figure_id)
     if motion and motion.get("command"):
         command = motion["command"]
     else:
@@ -337,6 +330,18 @@ def size_line(meta: dict) -> str:
     return (
         f"Natural size: {width:.2f} × {height:.2f} in ({width * CM_PER_INCH:.1f} × "
         f"{height * CM_PER_INCH:.1f} cm). `--width INCHES` scales it, text included."
+    )
+
+
+def animation_downloads(folder: str, stem: str) -> str:
+    """An animation's download links (GIF, APNG, step PDF) in each theme, as Markdown."""
+    return " · ".join(
+        f"{theme}: "
+        + ", ".join(
+            f"[{label}]({folder}/{stem}-{theme}{suffix}){{ download }}"
+            for label, suffix in ANIMATION_FILES
+        )
+        for theme in THEMES
     )
 
 
@@ -449,14 +454,7 @@ def arithmetic_set(docs_dir: Path, page_name: str, folder: str, url_folder: str)
             prefix = preset.file_prefix
             meta = _read_json(docs_dir, f"{FIGURE_DIR}/{prefix}.json", page_name)
             motion = _read_json(docs_dir, f"{FIGURE_DIR}/{prefix}-animation.json", page_name)
-            files = " · ".join(
-                f"{theme}: "
-                + ", ".join(
-                    f"[{label}]({folder}/{prefix}-{theme}{suffix}){{ download }}"
-                    for label, suffix in ANIMATION_FILES
-                )
-                for theme in THEMES
-            )
+            files = animation_downloads(folder, prefix)
             label = presets.READINGS[preset.reading]
             readings.append(
                 f'<div class="dg-preset" markdown="block">\n\n'

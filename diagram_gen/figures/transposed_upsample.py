@@ -684,15 +684,10 @@ def strips_height(data: UpsampleData) -> float:
 STEP_GAP = 0.9
 
 
-def draw_step(ax: Axes, data: UpsampleData, n: int, *, theme: Theme) -> dict[str, list]:
-    """A step's frame, a few inches tall so an animation is seen whole on a laptop: the
-    input and the kernel, then copy ``n`` (input value ``n`` times the kernel) with an
-    arrow to the output it adds to. The gids are the still figure's."""
-    height, width = data.y.shape
-    k = data.kernel.shape[0]
-    full_h, full_w = data.full.shape
-    top = _grid.TITLE_ROOM
-    artists: dict[str, list] = {"titles": []}
+def _draw_input_and_kernel(ax, data, top: float, artists: dict, theme: Theme) -> float:
+    """The input y (its cells named) and the kernel w beside it, titled; returns the
+    kernel's left edge."""
+    width = data.y.shape[1]
     artists["titles"].append(
         _grid.title(ax, 0, top - 0.25, "input y", theme=theme, gid="title-input")
     )
@@ -709,6 +704,19 @@ def draw_step(ax: Axes, data: UpsampleData, n: int, *, theme: Theme) -> dict[str
     artists["kernel"] = _grid.draw_kernel(ax, col, top, data.kernel, data.names, theme=theme)[
         "texts"
     ]
+    return col
+
+
+def draw_step(ax: Axes, data: UpsampleData, n: int, *, theme: Theme) -> dict[str, list]:
+    """A step's frame, a few inches tall so an animation is seen whole on a laptop: the
+    input and the kernel, then copy ``n`` (input value ``n`` times the kernel) with an
+    arrow to the output it adds to. The gids are the still figure's."""
+    height, width = data.y.shape
+    k = data.kernel.shape[0]
+    full_h, full_w = data.full.shape
+    top = _grid.TITLE_ROOM
+    artists: dict[str, list] = {"titles": []}
+    col = _draw_input_and_kernel(ax, data, top, artists, theme)
     right = col + max(k, _grid.text_width(ax, "kernel w", _grid.TITLE_FONT))
     row = top + max(height, k) + 0.4
     copy = draw_copy(ax, 0, row, data, n, theme=theme)
@@ -742,22 +750,7 @@ def draw_transposed_upsample(ax: Axes, data: UpsampleData, *, theme: Theme) -> d
     top = _grid.TITLE_ROOM
     artists: dict[str, list] = {"titles": [], "copies": []}
     # First row: the input, the kernel, the size rule.
-    artists["titles"].append(
-        _grid.title(ax, 0, top - 0.25, "input y", theme=theme, gid="title-input")
-    )
-    names = np.empty(data.y.shape, dtype=object)
-    for i, j in np.ndindex(*data.y.shape):
-        names[i, j] = input_name(data, i, j)
-    artists["input"] = _grid.draw_image(ax, 0, top, data.y, theme=theme, gid="y", names=names)[
-        "texts"
-    ]
-    col = max(width, _grid.text_width(ax, "input y", _grid.TITLE_FONT)) + 1.2
-    artists["titles"].append(
-        _grid.title(ax, col, top - 0.25, "kernel w", theme=theme, gid="title-kernel")
-    )
-    artists["kernel"] = _grid.draw_kernel(ax, col, top, data.kernel, data.names, theme=theme)[
-        "texts"
-    ]
+    col = _draw_input_and_kernel(ax, data, top, artists, theme)
     col += max(k, _grid.text_width(ax, "kernel w", _grid.TITLE_FONT)) + 1.2
     params = (
         f"stride {data.stride}, padding {data.padding}, dilation {data.dilation}, "
