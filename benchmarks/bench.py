@@ -94,7 +94,7 @@ def large_matrix() -> tuple[list[float], int]:
         files.update(registry.render("conv-matrix", params, themes=["light"], options=options))
 
     seconds = timed(render)
-    return seconds, len(files["conv-matrix-light.svg"])
+    return seconds, len(files[f"{registry.file_stem('conv-matrix', params)}-light.svg"])
 
 
 def layer_math() -> dict[str, list[float]]:
