@@ -17,7 +17,7 @@ tests check what was really written.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # matplotlib is imported where a figure is measured, not to read SVGs
@@ -190,8 +190,9 @@ def _scale(element) -> float:
     return factor
 
 
-def svg_text_sizes(svg: bytes) -> list[float]:
-    """Every text's size, in the SVG's user units (points for what we write).
+def svg_text_sizes(svg) -> list[float]:
+    """Every text's size, in the SVG's user units (points for what we write); ``svg`` is
+    the file's bytes or its parsed root element.
 
     Matplotlib writes each text as glyphs (``<use>`` of a ``DejaVu...`` path) in a group
     scaled so that glyph units are 1/100 pt: ``scale(0.1 -0.1)`` is 10 pt, and a
@@ -214,7 +215,7 @@ def svg_text_sizes(svg: bytes) -> list[float]:
         for child in element:
             walk(child, factor)
 
-    walk(ElementTree.fromstring(svg), 1.0)
+    walk(ElementTree.fromstring(svg) if isinstance(svg, bytes) else svg, 1.0)
     return sizes
 
 
@@ -228,16 +229,6 @@ def measure_svg(svg: bytes) -> Measure:
     per_inch = _UNITS_PER_INCH[unit]
     view_box = [float(v) for v in root.get("viewBox", "").replace(",", " ").split()]
     user_to_inch = (float(width) / view_box[2] if view_box else 1.0) / per_inch
-    sizes = svg_text_sizes(svg)
+    sizes = svg_text_sizes(root)  # the tree parsed once
     smallest = min(sizes) * user_to_inch * POINTS_PER_INCH if sizes else float("inf")
     return Measure(float(width) / per_inch, float(height) / per_inch, smallest)
-
-
-def page_target(target: Target | None) -> Target:
-    """The target to draw for: the page when none is asked for."""
-    return target or PAGE
-
-
-def with_room(target: Target, *, width: float | None = None) -> Target:
-    """The same target with other room across (a panel's share of a slide, say)."""
-    return target if width is None else replace(target, width=width)
