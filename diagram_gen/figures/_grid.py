@@ -31,7 +31,7 @@ from matplotlib.font_manager import FontProperties
 from matplotlib.patches import Rectangle
 from matplotlib.text import Text
 
-from diagram_gen import layers
+from diagram_gen import layers, linked
 from diagram_gen.examples import ConvLayer, subscript
 from diagram_gen.figures import _matrix
 from diagram_gen.figures._matrix import cell, format_number
@@ -92,6 +92,7 @@ class Sliding:
     stride: tuple[int, int]
     dilation: tuple[int, int]
     placements: tuple[Placement, ...]  # row by row over the output
+    example: ConvLayer | None = None  # the layer, for its weight-matrix index
 
     @property
     def is_padding(self) -> np.ndarray:
@@ -248,6 +249,7 @@ def slide(example: ConvLayer, *, figure_id: str, max_side: int | None = MAX_SIDE
         stride=stride,
         dilation=dilation,
         placements=tuple(placements),
+        example=example,
     )
 
 
@@ -951,3 +953,67 @@ def draw_placement(
     line_y = grid_row + body + 0.35 + LINE / 2
     artists["sum"] = draw_rows(ax, col0, line_y, lines, theme=theme, gid=f"sum-{p}")
     return artists
+
+
+# ----------------------------------------------------------------------------------------
+# Linked views: which drawn cell is which output, input and weight
+# ----------------------------------------------------------------------------------------
+
+
+def sliding_links(s: Sliding, shown: Sequence[int], *, pieces: bool) -> dict[str, linked.Link]:
+    """The linked elements of the grid figures, from the layer's weight-matrix index.
+
+    ``pieces``: the figure draws the image (gid ``image``), the kernel and the output
+    grid (``output``). Each drawn placement ``p`` of ``shown`` has its covered cells as
+    products and its other image cells as inputs (``placement-{p}-cell``), its weight
+    names as products (``placement-{p}-tap``), and its result and written sum as its
+    output; the equations of conv-equations (``equation-{p}-``) are their output too.
+    """
+    example = s.example
+    index = layers.conv_matrix_index(
+        example.kernel.shape, example.image.shape, **example.layer_kwargs
+    )
+    height, width = s.image.shape
+    kh, kw = s.kernel.shape
+    top, left, _, _ = s.pad
+    out_w = s.output.shape[1]
+    elements: dict[str, linked.Link] = {}
+    if pieces:
+        x_names = [position_name("x", r, c, s.image.shape) for r, c in np.ndindex(height, width)]
+        y_names = [position_name("y", r, c, s.output.shape) for r, c in np.ndindex(*s.output.shape)]
+        linked.tag_each(
+            elements,
+            "input",
+            x_names,
+            s.image.ravel(),
+            lambda j: [f"image-{j // width}-{j % width}{end}" for end in ("-box", "", "-name")],
+        )
+        linked.tag_each(
+            elements,
+            "weight",
+            s.names,
+            s.kernel.ravel(),
+            lambda k: [f"kernel-{k // kw}-{k % kw}{end}" for end in ("-box", "")],
+        )
+        linked.tag_each(
+            elements,
+            "output",
+            y_names,
+            s.output.ravel(),
+            lambda i: [f"output-{i // out_w}-{i % out_w}{end}" for end in ("-box", "")],
+        )
+    for p in shown:
+        reads = {int(k): int(j) for j, k in enumerate(index[p]) if k >= 0}
+        for j in range(height * width):
+            link = linked.Link(input=j)
+            if index[p, j] >= 0:
+                link = linked.Link(step=p, weight=int(index[p, j]), input=j)
+            cell = f"placement-{p}-cell-{j // width + top}-{j % width + left}"
+            linked.tag(elements, (cell, f"{cell}-box"), link)
+        for k in range(kh * kw):
+            link = linked.Link(step=p, weight=k, input=reads.get(k))
+            linked.tag(elements, [f"placement-{p}-tap-{k // kw}-{k % kw}"], link)
+        output = linked.Link(step=p)
+        gids = [f"result-{p}", f"result-{p}-box", f"placement-{p}-title"]
+        linked.tag(elements, gids + [f"sum-{p}-*", f"equation-{p}-*"], output)
+    return elements
