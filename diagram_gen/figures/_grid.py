@@ -20,7 +20,7 @@ under the kernel gets a thick frame and weight names in its corners.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import matplotlib as mpl
@@ -960,14 +960,46 @@ def draw_placement(
 # ----------------------------------------------------------------------------------------
 
 
-def sliding_links(s: Sliding, shown: Sequence[int], *, pieces: bool) -> dict[str, linked.Link]:
+def term_links(
+    elements: dict[str, linked.Link],
+    rows: Sequence[Sequence[Slot]],
+    gid: str,
+    step: int,
+    reads: dict[int, int],
+) -> None:
+    """Link a written sum drawn by :func:`draw_rows` with ``gid``: each weight's chip and
+    the input after it are the product of that weight (``reads``: weight -> the input it
+    meets at this placement, from the layer's matrix); every other token is the output."""
+    for n, row in enumerate(rows):
+        term = None
+        for c, item in enumerate(row):
+            weight = next((t.weight for t in item.tokens if t.kind == "weight"), None)
+            link = linked.Link(step=step)
+            if weight is not None:
+                term = linked.Link(step=step, weight=weight, input=reads.get(weight))
+                link = term
+            elif term is not None:  # the input the weight multiplies
+                link, term = term, None
+            for t in range(len(item.tokens)):
+                token = f"{gid}-{n}-{c:02d}-{t}"
+                linked.tag(elements, (token, f"{token}-chip"), link)
+
+
+def sliding_links(
+    s: Sliding,
+    shown: Sequence[int],
+    *,
+    pieces: bool,
+    written: Callable[[int], Sequence[tuple[str, Sequence[Sequence[Slot]]]]] | None = None,
+) -> dict[str, linked.Link]:
     """The linked elements of the grid figures, from the layer's weight-matrix index.
 
     ``pieces``: the figure draws the image (gid ``image``), the kernel and the output
     grid (``output``). Each drawn placement ``p`` of ``shown`` has its covered cells as
     products and its other image cells as inputs (``placement-{p}-cell``), its weight
-    names as products (``placement-{p}-tap``), and its result and written sum as its
-    output; the equations of conv-equations (``equation-{p}-``) are their output too.
+    names as products (``placement-{p}-tap``) and its result as its output.
+    ``written(p)`` gives the written sums of placement ``p`` as ``(gid, rows)`` (by
+    default its sum, ``sum-{p}``, :func:`sum_rows`), linked term by term.
     """
     example = s.example
     index = layers.conv_matrix_index(
@@ -1014,6 +1046,10 @@ def sliding_links(s: Sliding, shown: Sequence[int], *, pieces: bool) -> dict[str
             link = linked.Link(step=p, weight=k, input=reads.get(k))
             linked.tag(elements, [f"placement-{p}-tap-{k // kw}-{k % kw}"], link)
         output = linked.Link(step=p)
-        gids = [f"result-{p}", f"result-{p}-box", f"placement-{p}-title"]
-        linked.tag(elements, gids + [f"sum-{p}-*", f"equation-{p}-*"], output)
+        linked.tag(elements, [f"result-{p}", f"result-{p}-box", f"placement-{p}-title"], output)
+        sums = (
+            written(p) if written else [(f"sum-{p}", sum_rows(s.placements[p], s.kernel, s.bias))]
+        )
+        for gid, rows in sums:
+            term_links(elements, rows, gid, p, reads)
     return elements

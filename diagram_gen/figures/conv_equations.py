@@ -219,6 +219,11 @@ def alt_text(data: EquationsData) -> str:
 def links(data) -> linked.Links:
     """The drawn cells, weights, results and sums as outputs, inputs, weights and products."""
     s = data.sliding
-    elements = _grid.sliding_links(s, data.shown, pieces=False)
+
+    def written(p: int) -> list[tuple[str, list]]:
+        symbolic, numeric = equation_rows(s, p)
+        return [(f"equation-{p}-sym", symbolic), (f"equation-{p}-num", numeric)]
+
+    elements = _grid.sliding_links(s, data.shown, pieces=False, written=written)
     texts = linked.step_texts(layer_steps(s.example))
     return linked.Links(linked.conv_group(s.example), elements, texts)
