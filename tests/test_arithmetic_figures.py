@@ -395,6 +395,71 @@ def test_transposed_upsample_step_frames_show_one_copy_and_fit_a_laptop_screen(p
         assert height * min(1.0, targets.PAGE.width / width) * 96 <= 800
 
 
+@pytest.mark.parametrize("params", UPSAMPLE_CASES)
+def test_transposed_upsample_step_frames_on_a_16_9_slide_are_one_row_that_fits(params):
+    # Proves a wide slide's step frame is the page frame rearranged: the same texts and
+    # lit cells, the kernel left of the copy (not over it), and it fits a 16:9 slide with
+    # no text under 12 pt, without overlaps.
+    spec = registry.get("transposed-upsample")
+    data = spec.data(params)
+    slide = targets.SLIDES["16:9"]
+    for step in spec.steps(data):
+        page, wide = spec.draw(data, LIGHT, step=step), spec.draw(data, LIGHT, step, target=slide)
+        assert {g: t.get_text() for g, t in texts(wide).items()} == {
+            g: t.get_text() for g, t in texts(page).items()
+        }
+        for fig in (page, wide):
+            fig.lit = {
+                g for g, b in boxes(fig).items() if np.isclose(b.get_linewidth(), _matrix.LIT_WIDTH)
+            }
+        assert wide.lit == page.lit
+        cells = boxes(wide)
+        kernel_right = max(b.get_x() + b.get_width() for g, b in cells.items()
+                           if re.fullmatch(r"kernel-\d+-\d+-box", g))  # fmt: skip
+        n = step.inputs[0]
+        assert kernel_right < min(b.get_x() for g, b in cells.items() if g.startswith(f"copy-{n}-"))
+        assert_text_legible_unclipped_and_apart(wide)
+        fitted = targets.fit_figure(wide, slide, figure_id="transposed-upsample", parts=[])
+        assert fitted.min_text >= 12 - 1e-6
+
+
+@THEMES
+def test_transposed_upsample_parts_are_pieces_of_the_page_figure_each_fitting_a_slide(theme):
+    # Proves the parts a slide shows one at a time hold the page figure's texts (same
+    # gids and words) and together all of them, each copies part two copies, and each
+    # part fits a 16:9 and a 4:3 slide with no text under 12 pt, without overlaps.
+    spec = registry.get("transposed-upsample")
+    data = spec.data({})
+
+    def words(fig) -> dict[str, str]:
+        return {g: " ".join(t.get_text().split()) for g, t in texts(fig).items()}
+
+    page = words(spec.draw(data, theme))
+    names = spec.part_names(data)
+    assert names == ["rule", "copies1", "copies2", "output", "outputpadding"]
+    seen: dict[str, str] = {}
+    for part in names:
+        fig = spec.draw(data, theme, part=part)
+        drawn = words(fig)
+        assert drawn.items() <= page.items()
+        copies = {g for g in drawn if re.fullmatch(r"copy-\d+-title", g)}
+        expected = {"copies1": {"copy-0-title", "copy-1-title"},
+                    "copies2": {"copy-2-title", "copy-3-title"}}  # fmt: skip
+        assert copies == expected.get(part, set())
+        assert ("z-0-0" in drawn) == (part == "output")
+        assert ("padding-why" in drawn) == (part == "outputpadding")
+        seen |= drawn
+        assert_text_legible_unclipped_and_apart(fig)
+        for slide in targets.SLIDES.values():
+            fitted = targets.fit_figure(
+                spec.draw(data, theme, part=part), slide, figure_id="transposed-upsample",
+                parts=[],
+            )  # fmt: skip
+            assert fitted.min_text >= 12 - 1e-6
+    # The arrow between the copies and the output, and its label, belong to no part.
+    assert seen == {g: t for g, t in page.items() if g not in ("sum-arrow", "sum-label")}
+
+
 def upsample_params(params: dict) -> dict:
     defaults = {"stride": 2, "padding": 0, "dilation": 1, "output_padding": 0}
     return {**defaults, **{k: v for k, v in params.items() if k in defaults}}
