@@ -436,6 +436,8 @@ def test_transposed_upsample_parts_are_pieces_of_the_page_figure_each_fitting_a_
 
     page = words(spec.draw(data, theme))
     names = spec.part_names(data)
+    # Why output_padding exists is a slide's part only; the page explains it in words.
+    page |= words(spec.draw(data, theme, part="outputpadding"))
     assert names == ["rule", "copies1", "copies2", "output", "outputpadding"]
     seen: dict[str, str] = {}
     for part in names:
@@ -564,11 +566,14 @@ def test_transposed_output_is_the_transposed_matrix_times_the_input():
 
 
 def test_transposed_explains_output_padding_with_two_input_sizes():
-    # Proves the output_padding note: the stride-2 convolution with k = 3 maps exactly the
-    # sizes 5 and 6 (found here by the floor rule) to 2 outputs; the strips are those
-    # sizes with their rules, 6 leaves its last input unread, and the scatter loop with
-    # output_padding 0 and 1 gives back 5 and 6.
-    data, fig = render("transposed-upsample")
+    # Proves the output_padding note (a part, for a slide; the page explains it in its own
+    # section): the stride-2 convolution with k = 3 maps exactly the sizes 5 and 6 (found
+    # here by the floor rule) to 2 outputs; the strips are those sizes with their rules, 6
+    # leaves its last input unread, and the scatter loop with output_padding 0 and 1
+    # gives back 5 and 6. The page figure leaves it out.
+    data, page = render("transposed-upsample")
+    assert not {"padding-why", "padding-answer"} & set(texts(page))
+    fig = registry.get("transposed-upsample").draw(data, LIGHT, part="outputpadding")
     drawn = texts(fig)
     sizes = [n for n in range(3, 20) if floor_rule(n, 3, 2, 0, 1) == 2]
     assert sizes == [5, 6]

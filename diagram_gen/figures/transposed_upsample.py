@@ -9,7 +9,8 @@ the weights' names in the corners), and the output, which is
 :func:`diagram_gen.layers.conv_transpose` itself. One output cell where most copies meet
 is traced: framed in every copy and written out as a sum.
 
-Beside it stand the output-size rule, evaluated, and why ``output_padding`` exists: with a
+Beside it stands the output-size rule, evaluated. Why ``output_padding`` exists is one of
+the figure's parts (``--part outputpadding``, for a slide), not in the page figure: with a
 stride above 1, several input sizes give the same convolution output size (computed with
 :func:`diagram_gen.layers.conv_output_size`), so the transpose has to be told which one
 to give back.
@@ -784,8 +785,9 @@ def copy_groups(data: UpsampleData) -> list[tuple[int, ...]]:
 
 def parts(data: UpsampleData) -> list[str]:
     """The input, kernel and size rule; the copies two at a time (``copies1``, …); the
-    output with the traced sum; why output_padding exists. (Part names are letters and
-    digits, as they go into file names.) The whole figure is about 22 in tall."""
+    output with the traced sum; and, not in the page figure, why output_padding exists.
+    (Part names are letters and digits: they go into file names.) The page figure is
+    about 18 in tall, its copies 8 in of it."""
     copies = [f"copies{m + 1}" for m in range(len(copy_groups(data)))]
     return ["rule", *copies, "output", "outputpadding"]
 
@@ -793,8 +795,9 @@ def parts(data: UpsampleData) -> list[str]:
 def draw_transposed_upsample(
     ax: Axes, data: UpsampleData, *, theme: Theme, part: str | None = None
 ) -> dict[str, list]:
-    """Input, kernel and the size rule; the copies; the output, a traced sum, and why
-    output_padding exists. ``part`` draws one of :func:`parts` alone."""
+    """Input, kernel and the size rule; the copies; the output and a traced sum. ``part``
+    draws one of :func:`parts` alone, among them why output_padding exists (a slide's
+    part only)."""
     width = data.y.shape[1]
     full_h, full_w = data.full.shape
     artists: dict[str, list] = {"titles": [], "copies": []}
@@ -843,8 +846,9 @@ def draw_transposed_upsample(
         ),
     ]
     right, line = _draw_output_and_trace(ax, data, out_x, out_row, right, artists, theme)
-    right, bottom = _draw_output_padding(ax, data, out_x, line, right, artists, theme)
-    return _fitted(ax, artists, right, bottom)
+    # Why output_padding exists is a part of its own: under the output it made the page
+    # figure 22 in tall, and the page explains it in its own section.
+    return _fitted(ax, artists, right, line - 0.2 - _grid.LINE / 2)
 
 
 def _fitted(ax: Axes, artists: dict, right: float, bottom: float) -> dict:
@@ -1081,6 +1085,5 @@ def alt_text(data: UpsampleData) -> str:
         f"{data.output_padding}, no bias. The output size is (n − 1)s − 2p + d(k − 1) + "
         f"output_padding + 1, here {rules}. Copies: {copies}. They add up, overlapping in "
         f"{overlaps} cells, to the {_size(data.output.shape)} output with the rows "
-        f"{_grid.grid_text(data.output)}.{cropped} Traced: {traced_text(data)}. "
-        + " ".join(padding_sentences(data))
+        f"{_grid.grid_text(data.output)}.{cropped} Traced: {traced_text(data)}."
     )
