@@ -807,7 +807,8 @@ def draw_transposed_upsample(
         right, bottom = _draw_copies(ax, data, 0.6, across, shown, artists, theme, columns=2)
         return _fitted(ax, artists, right, bottom)
     if part == "output":
-        right, bottom = _draw_output_and_trace(ax, data, 0.0, 0.0, 0.0, artists, theme)
+        right, bottom = _draw_output_and_trace(ax, data, 0.0, 0.0, 0.0, artists, theme, beside=True)
+        bottom = max(bottom - 0.2 - _grid.LINE / 2, _grid.TITLE_ROOM + full_h)
         return _fitted(ax, artists, right, bottom)
     if part == "outputpadding":
         right, bottom = _draw_output_padding(ax, data, 0.0, 0.1, 0.0, artists, theme)
@@ -941,9 +942,12 @@ def _draw_output_and_trace(
     right: float,
     artists: dict,
     theme: Theme,
+    *,
+    beside: bool = False,
 ) -> tuple[float, float]:
     """The output at ``(out_x, out_row)``, what its marks mean and the traced sum under
-    it; returns the right edge and the line under the sum."""
+    it (with ``beside``, right of it: a slide is wide); returns the right edge and the
+    line under the sum."""
     full_h, full_w = data.full.shape
     artists["output"] = draw_output_grid(ax, out_x, out_row, data, theme=theme)
     right = max(
@@ -952,6 +956,8 @@ def _draw_output_and_trace(
         out_x + _grid.text_width(ax, artists["output"]["title"][0].get_text(), _grid.TITLE_FONT),
     )
     line = out_row + _grid.TITLE_ROOM + full_h + 0.3
+    if beside:
+        out_x, line = right + SPACE, out_row + _grid.TITLE_ROOM
     if data.counts.max() > 1:
         legend = ["n×: that many copies add up in the cell."]
     else:
