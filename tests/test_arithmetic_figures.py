@@ -423,6 +423,35 @@ def test_transposed_upsample_step_frames_on_a_16_9_slide_are_one_row_that_fits(p
         assert fitted.min_text >= 12 - 1e-6
 
 
+def test_transposed_upsample_step_of_a_part_lights_what_the_part_draws_of_it():
+    # Proves an animation of one part (--part) lights, per step, exactly the cells of the
+    # step's frame that the part draws: the copy in its copies part, the outputs in the
+    # output part, the input value in the rule part, nothing in the others.
+    spec = registry.get("transposed-upsample")
+    data = spec.data({})
+
+    def lit(fig) -> set[str]:
+        return {
+            g for g, b in boxes(fig).items() if np.isclose(b.get_linewidth(), _matrix.LIT_WIDTH)
+        }
+
+    for step in spec.steps(data):
+        whole = lit(spec.draw(data, LIGHT, step=step))
+        n = step.inputs[0]
+        for part in spec.part_names(data):
+            fig = spec.draw(data, LIGHT, step, part=part)
+            assert texts(fig)["step-text"].get_text() == step.text
+            expected = {
+                "rule": {g for g in whole if g.startswith("y-")},
+                "copies1": {g for g in whole if g.startswith("copy-")} if n < 2 else set(),
+                "copies2": {g for g in whole if g.startswith("copy-")} if n >= 2 else set(),
+                "output": {g for g in whole if g.startswith("z-")},
+            }.get(part, set())
+            assert lit(fig) == expected
+            # The part that draws the step's copy lights it: the expectation is not empty.
+            assert bool(expected) == (part in ("rule", "output", f"copies{n // 2 + 1}"))
+
+
 @THEMES
 def test_transposed_upsample_parts_are_pieces_of_the_page_figure_each_fitting_a_slide(theme):
     # Proves the parts a slide shows one at a time hold the page figure's texts (same

@@ -311,15 +311,16 @@ def render(
     (:func:`draw_step`): its input value, its copy and the outputs it adds to lit.
 
     On a wide slide a step's input and kernel stand left of the copy instead of over it;
-    a step of a part shows that part with the step's text.
+    a step of a part shows that part with the step's text, and lights what the part
+    draws of it (its input value, its copy or the outputs it adds to).
     """
     fig, ax = _matrix.new_figure(theme)
     if step is None or part is not None:
         draw_transposed_upsample(ax, data, theme=theme, part=part)
-        if step is not None:
-            _matrix.step_heading(fig, ax, step.text, theme)
+    else:
+        draw_step(ax, data, step.inputs[0], theme=theme, beside=_wide(target))
+    if step is None:
         return fig
-    draw_step(ax, data, step.inputs[0], theme=theme, beside=_wide(target))
     p, width = data.padding, data.y.shape[1]
     out_w = data.output.shape[1]
     n = step.inputs[0]
@@ -327,6 +328,9 @@ def render(
     for o in step.outputs:
         r, c = divmod(o, out_w)
         gids += [f"copy-{n}-{r + p}-{c + p}-box", f"z-{r}-{c}-box"]
+    if part is not None:  # a part lights what it draws of the step
+        drawn = {patch.get_gid() for patch in ax.patches}
+        gids = [gid for gid in gids if gid in drawn]
     _matrix.light(ax, gids, theme)
     _matrix.step_heading(fig, ax, step.text, theme)
     return fig
