@@ -512,6 +512,38 @@ def test_zero_padding_with_an_even_kernel_shows_the_padded_corner():
 
 
 @THEMES
+def test_zero_padding_parts_are_its_pieces_and_panels_each_fitting_a_slide(theme):
+    # Proves the parts a slide shows one at a time are pieces of the page figure, not
+    # other drawings: each part's texts are the page figure's texts with the same gids
+    # and words, the parts together hold every text of the page figure, no part holds
+    # another part's grid, and each fits both slides with no text under 12 pt.
+    spec = registry.get("zero-padding-same")
+    data = spec.data({})
+    page = {g: t.get_text() for g, t in texts(spec.draw(data, theme)).items()}
+    assert spec.part_names(data) == ["pieces", "corner", "centre"]
+    seen: dict[str, str] = {}
+    for part, own, other in (
+        ("pieces", "padded-", "placement-"),
+        ("corner", "placement-0-", "padded-"),
+        ("centre", "placement-4-", "placement-0-"),
+    ):
+        fig = spec.draw(data, theme, part=part)
+        drawn = {g: t.get_text() for g, t in texts(fig).items()}
+        assert drawn.items() <= page.items()
+        assert any(g.startswith(own) for g in drawn)
+        assert not any(g.startswith(other) for g in drawn)
+        seen |= drawn
+        assert_text_legible_unclipped_and_apart(fig)
+        for slide in ("16:9", "4:3"):
+            fitted = targets.fit_figure(
+                spec.draw(data, theme, part=part), targets.SLIDES[slide],
+                figure_id="zero-padding-same", parts=[],
+            )  # fmt: skip
+            assert fitted.min_text >= 12 - 1e-6
+    assert seen == page
+
+
+@THEMES
 def test_sliding_on_a_slide_puts_the_pieces_beside_the_same_panels_and_fits(theme):
     # Proves the slide layout is a rearrangement, not another figure: every text of the
     # page layout is drawn with the same words, the image stands left of every placement

@@ -22,7 +22,7 @@ from matplotlib.patches import Circle, FancyArrowPatch, Polygon, Rectangle
 from matplotlib.path import Path
 from matplotlib.text import Text
 
-from diagram_gen import examples, registry
+from diagram_gen import examples, registry, targets
 from diagram_gen.examples import subscript
 from diagram_gen.site_files import legend_markdown
 from diagram_gen.style import DARK, LIGHT, WEIGHT_COLOURS
@@ -273,6 +273,34 @@ def test_multichannel_kernel_draws_slices_parts_and_their_sum(theme, overrides):
         assert parts_sum[i, j] + bias == value
     # Colour input: the slices hold different weights, not one 2D kernel copied.
     assert any(not np.array_equal(kernel[0], kernel[c]) for c in range(1, channels))
+
+
+@THEMES
+def test_multichannel_kernel_parts_are_its_table_and_its_sum_each_fitting_a_slide(theme):
+    # Proves the parts a slide shows one at a time are pieces of the page figure: each
+    # part's texts are the page figure's (same gids and words), together all of them, the
+    # table holds no sum and the sum no table, and each fits a 16:9 and a 4:3 slide with
+    # no text under 12 pt, without overlaps.
+    spec = registry.get("multichannel-kernel")
+    data = spec.data({})
+    page = {g: " ".join(t.get_text().split()) for g, t in texts(spec.draw(data, theme)).items()}
+    assert spec.part_names(data) == ["table", "sum"]
+    seen: dict[str, str] = {}
+    for part, own, other in (("table", "slice-", "output-"), ("sum", "output-", "slice-")):
+        fig = spec.draw(data, theme, part=part)
+        drawn = {g: " ".join(t.get_text().split()) for g, t in texts(fig).items()}
+        assert drawn.items() <= page.items()
+        assert any(g.startswith(own) for g in drawn)
+        assert not any(g.startswith(other) for g in drawn)
+        seen |= drawn
+        assert_text_legible_unclipped_and_apart(fig)
+        for slide in targets.SLIDES.values():
+            fitted = targets.fit_figure(
+                spec.draw(data, theme, part=part), slide, figure_id="multichannel-kernel",
+                parts=[],
+            )  # fmt: skip
+            assert fitted.min_text >= 12 - 1e-6
+    assert seen == page
 
 
 def test_multichannel_kernel_works_out_one_cell_product_by_product():
