@@ -14,6 +14,7 @@ from diagram_gen.steps import layer_steps
 #: The pages with linked views, and the linked figures on each.
 PAGES = {
     "/": ("conv-linked",),
+    "/fully-connected/": ("fc-matrix", "fc-graph"),
     "/viewpoints/": (
         "conv-sliding", "conv-equations", "conv-network", "conv-matrix", "conv-dense-graph",
     ),
@@ -35,8 +36,12 @@ ELEMENTS = """() => [...document.querySelectorAll('.dg-linked')].flatMap(root =>
 
 
 def index_of(figure_id: str) -> np.ndarray:
+    """conv_matrix_index of the figure's example; for a fully connected layer, every
+    entry its own weight, numbered as in W.ravel()."""
     example = registry.get(figure_id).example()
-    assert isinstance(example, examples.ConvLayer)
+    if isinstance(example, examples.Dense):
+        n_out, n_in = example.weights.shape
+        return np.arange(n_out * n_in).reshape(n_out, n_in)
     return layers.conv_matrix_index(
         example.kernel.shape, example.image.shape, **example.layer_kwargs
     )
