@@ -312,6 +312,26 @@ def test_pooling_stacks_its_panels_for_the_page_and_sets_them_side_by_side_on_a_
     assert measure.min_text >= 12 - 0.01
 
 
+def test_pooling_parts_are_one_panel_each_and_fit_a_4_3_slide():
+    # Proves --part for a 4:3 slide: the max part draws the max panel's cells and rings and
+    # none of the average panel's, the average part the reverse; both keep the sentence
+    # on the windows, no two texts overlap, and each fills a 4:3 slide with no text under 12 pt.
+    spec = registry.get("pooling")
+    data = spec.data({})
+    assert spec.part_names(data) == ["max", "average"]
+    page = texts(spec.draw(data, LIGHT))
+    for part, own, other in (("max", "max-", "avg-"), ("average", "avg-", "max-")):
+        fig = spec.draw(data, LIGHT, target=targets.SLIDES["4:3"], part=part)
+        drawn = {**texts(fig), **boxes(fig)}
+        assert any(g.startswith(own) for g in drawn)
+        assert not any(g.startswith(other) for g in drawn)
+        assert texts(fig)["summary"].get_text() == page["summary"].get_text()
+        assert_text_legible_unclipped_and_apart(fig)
+        fitted = targets.fit_figure(fig, targets.SLIDES["4:3"], figure_id="pooling", parts=[])
+        assert fitted.width <= 10 + 1e-6 and fitted.height <= 7.5 + 1e-6
+        assert fitted.min_text >= 12 - 1e-6
+
+
 def test_stride_dilation_fits_the_column_and_puts_each_reading_on_its_own_slide():
     # Proves the layout for where it is read: the page figure is one panel wide, at most
     # 7.17 in (the column), so nothing is shrunk there and no text is under 11 pt; the

@@ -571,6 +571,32 @@ def test_sliding_on_a_slide_puts_the_pieces_beside_the_same_panels_and_fits(them
     assert fitted.min_text >= 12 - 1e-6
 
 
+@THEMES
+def test_sliding_parts_split_the_page_figure_and_each_fits_a_4_3_slide(theme):
+    # Proves --part for a 4:3 slide: the pieces part and the placements part together
+    # draw every text of the page figure with the same words (the summary in both), the
+    # pieces part has no placement panel and the placements part no image, and each
+    # alone fills a 4:3 slide with no text under 12 pt and no overlaps.
+    spec = registry.get("conv-sliding")
+    data = spec.data({})
+    assert spec.part_names(data) == ["pieces", "placements"]
+    page = {g: t.get_text() for g, t in texts(spec.draw(data, theme)).items()}
+    drawn = {}
+    for part in ("pieces", "placements"):
+        fig = spec.draw(data, theme, target=targets.SLIDES["4:3"], part=part)
+        words = {g: t.get_text() for g, t in texts(fig).items()}
+        assert words["summary"] == page["summary"]
+        has_image = any(g.startswith("image-") for g in words)
+        has_panels = any(g.startswith("placement-") for g in words)
+        assert (has_image, has_panels) == ((True, False) if part == "pieces" else (False, True))
+        drawn.update(words)
+        assert_text_legible_unclipped_and_apart(fig)
+        fitted = targets.fit_figure(fig, targets.SLIDES["4:3"], figure_id="conv-sliding", parts=[])
+        assert fitted.width <= 10 + 1e-6 and fitted.height <= 7.5 + 1e-6
+        assert fitted.min_text >= 12 - 1e-6
+    assert drawn == page
+
+
 # ----------------------------------------------------------------------------------------
 # All three: legibility and reproducibility
 # ----------------------------------------------------------------------------------------

@@ -614,3 +614,36 @@ def test_neuron_volume_notes_stand_right_of_the_volumes_on_a_slide():
                 assert box[0] > column[2]
             else:
                 assert box[3] < output[1]
+
+
+def test_many_filters_parts_split_the_flow_at_the_maps_and_each_fits_a_4_3_slide():
+    # Proves --part for a 4:3 slide: the kernels part draws the input, the kernels and the
+    # maps with the loop convolution's numbers and no volume; the volume part draws the
+    # same maps and the volume with map 1's numbers, and no input or kernel. Each alone
+    # fills a 4:3 slide with no text under 12 pt, no two texts overlapping (for the
+    # default two kernels: four rows of kernels are too tall for it).
+    from diagram_gen import targets
+
+    spec = registry.get("many-filters")
+    data = spec.data()
+    assert spec.part_names(data) == ["kernels", "volume"]
+    layer = examples.multichannel_example()
+    expected = loop_conv(layer.image, layer.kernel, layer.bias)
+    slide = targets.SLIDES["4:3"]
+    for part, absent in (("kernels", ("volume-", "to-volume")), ("volume", ("input", "kernel"))):
+        fig = spec.draw(data, LIGHT, target=slide, part=part)
+        drawn = texts(fig)
+        gids = set(drawn) | set(patches(fig, Polygon)) | set(patches(fig, FancyArrowPatch))
+        for k in range(expected.shape[0]):
+            for (i, j), value in np.ndenumerate(expected[k]):
+                assert drawn[f"map-{k}-{i}-{j}"].get_text() == number(value)
+        assert not any(g.startswith(absent) for g in gids)
+        if part == "volume":
+            for (i, j), value in np.ndenumerate(expected[0]):
+                assert drawn[f"volume-value-{i}-{j}"].get_text() == number(value)
+        else:
+            assert "input-size" in drawn and "kernel-0-title" in drawn
+        assert_text_legible_unclipped_and_apart(fig)
+        fitted = targets.fit_figure(fig, slide, figure_id="many-filters", parts=[])
+        assert fitted.width <= 10 + 1e-6 and fitted.height <= 7.5 + 1e-6
+        assert fitted.min_text >= 12 - 1e-6
