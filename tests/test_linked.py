@@ -15,8 +15,8 @@ from diagram_gen import examples, export, layers, linked, registry
 LINKED = [figure_id for figure_id in registry.ORDER if registry.get(figure_id).links]
 #: The figures that draw every entry of the layer's matrix (as a cell or an edge).
 EVERY_PRODUCT = {
-    "fc-matrix", "fc-graph", "conv-matrix", "conv-network", "conv-dense-graph", "conv-linked", "transposed-matrix",
-    "multichannel-matrix", "weight-sharing-1d",
+    "fc-matrix", "fc-graph", "conv-matrix", "conv-network", "conv-dense-graph", "conv-linked",
+    "transposed-matrix", "multichannel-matrix", "weight-sharing-1d",
 }  # fmt: skip
 ATTRIBUTE = re.compile(r'data-dg-(step|weight|input)="(\d+)"')
 ELEMENT = re.compile(r"<(\w+)\b([^>]*)>")

@@ -268,8 +268,6 @@ class ProductLayout:
     pattern_inches: float = IMAGE_INCHES
 
 
-#: Cells of :data:`CELL_INCHES` with room around them (conv-linked's matrix panel).
-DEFAULT_LAYOUT = ProductLayout()
 #: The page column's layout: smaller cells, the same text, margins trimmed to the texts
 #: they hold.
 COLUMN_LAYOUT = ProductLayout(
@@ -278,7 +276,7 @@ COLUMN_LAYOUT = ProductLayout(
 
 
 def draw_matrix_product(
-    ax: Axes, data: MatrixProduct, *, theme: Theme, layout: ProductLayout = DEFAULT_LAYOUT
+    ax: Axes, data: MatrixProduct, *, theme: Theme, layout: ProductLayout = COLUMN_LAYOUT
 ) -> dict[str, list]:
     """Draw ``y = M x + b`` with every entry labelled; returns the artists by part.
 

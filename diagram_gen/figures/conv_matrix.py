@@ -78,12 +78,12 @@ def draw_conv_matrix(
     data: ConvMatrixData,
     *,
     theme: Theme,
-    layout: _matrix.ProductLayout = _matrix.DEFAULT_LAYOUT,
+    layout: _matrix.ProductLayout = _matrix.COLUMN_LAYOUT,
 ) -> dict[str, list]:
     """Draw C with named shared weights and grey zeros, x above it, b and y beside it.
 
     ``layout`` sizes a labelled matrix (:class:`~diagram_gen.figures._matrix.ProductLayout`):
-    the page figure passes the column's, conv-linked's panel keeps the default.
+    the page column's by default.
     """
     if not _matrix.is_labelled(data.shape):
         rows, cols = data.shape
