@@ -87,8 +87,13 @@ def check_lit(elements: list[dict], pointed: dict, index: np.ndarray) -> int:
                 "input": ej == j,
                 "weight": False,
             }[k]
-        else:
-            raise AssertionError(what)
+        else:  # a product: that entry in every view, its output, input and weight
+            expected = {
+                "product": (es, ew, ej) == (s, w, j),
+                "step": es == s,
+                "input": ej is not None and ej == j,
+                "weight": ew is not None and ew == w,
+            }[k]
         assert e["on"] == expected, f"{what} {pointed} {e}"
     return len(lit)
 
@@ -133,7 +138,19 @@ def test_hover_lights_the_same_thing_in_every_view(chromium, site_origin, path, 
                     target.scroll_into_view_if_needed()
                     target.hover(force=True)
                     check_lit(page.evaluate(ELEMENTS), pointed_at(target), index)
+            # A product (an entry, an edge, a covered cell, a term) in every view too.
+            products = page.locator(
+                f"[data-dg-figure='{figure_id}'] svg:visible [data-dg-step][data-dg-input]"
+            )
+            for n in sorted({0, products.count() - 1}):
+                target = products.nth(n)
+                # On the element itself: where lines cross, the mouse could meet another.
+                target.dispatch_event("pointerover", {"pointerType": "mouse", "bubbles": True})
+                check_lit(page.evaluate(ELEMENTS), pointed_at(target), index)
             page.mouse.move(0, 0)
+            page.locator(f"[data-dg-figure='{figure_id}'] .dg-linked").dispatch_event(
+                "pointerleave"
+            )
             assert not any(e["on"] or e["off"] for e in page.evaluate(ELEMENTS)), "not cleared"
         assert not errors, errors
     finally:
