@@ -233,6 +233,53 @@ def test_a_tap_on_a_phone_pins_what_was_tapped(chromium, site_origin):
         context.close()
 
 
+ACTIVE = """() => ({group: document.activeElement.closest('.dg-linked')?.dataset.dgGroup,
+  figure: document.activeElement.closest('figure')?.dataset.dgFigure,
+  step: document.activeElement.dataset.dgStep ?? null,
+  weight: document.activeElement.dataset.dgWeight ?? null,
+  input: document.activeElement.dataset.dgInput ?? null})"""
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_the_keyboard_reaches_every_view_and_lights_it(chromium, site_origin, path):
+    context, page, errors = open_page(chromium, site_origin, path)
+    try:
+        for figure_id in PAGES[path]:
+            first = stops(page, figure_id, "step")
+            if not first.count():  # conv-equations: reached through the step controls
+                continue
+            first.first.focus()
+            page.keyboard.press("Tab")
+            focused = page.evaluate(ACTIVE)
+            assert focused["figure"], f"Tab left the views of {figure_id}"
+            check_lit(page.evaluate(ELEMENTS), focused, index_of(focused.pop("figure")))
+        assert not errors, errors
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_a_tap_on_a_phone_pins_on_every_page(chromium, site_origin, path):
+    context, page, errors = open_page(
+        chromium, site_origin, path,
+        viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True,
+    )  # fmt: skip
+    try:
+        for figure_id in PAGES[path]:
+            targets = stops(page, figure_id, "input")
+            if not targets.count():
+                continue
+            target = targets.nth(targets.count() // 2)
+            target.scroll_into_view_if_needed()
+            target.tap(force=True)
+            check_lit(page.evaluate(ELEMENTS), pointed_at(target), index_of(figure_id))
+            target.tap(force=True)  # a second tap lets go
+            assert not any(e["on"] for e in page.evaluate(ELEMENTS)), figure_id
+        assert not errors, errors
+    finally:
+        context.close()
+
+
 @pytest.mark.parametrize("path, figure_id", [("/viewpoints/", "conv-matrix"), ("/", "conv-linked")])
 def test_step_controls_step_through_every_placement(chromium, site_origin, path, figure_id):
     context, page, errors = open_page(chromium, site_origin, path)
