@@ -138,7 +138,7 @@ def test_the_phone_page_itself_never_scrolls_sideways(chromium, site_origin):
 @pytest.mark.parametrize(
     "path, opener",
     [
-        ("/fully-connected/", "figure.diagram img.on-glb:visible"),
+        ("/neuron/", "figure.diagram img.on-glb:visible"),
         # A linked view answers taps itself: its link opens the figure full screen.
         ("/viewpoints/", "figure.dg-linked-figure .dg-linked-more a.glightbox:visible"),
     ],
