@@ -11,11 +11,16 @@ figure's SVG into an inline ``<svg>`` whose elements carry the contract's attrib
 The contract (also on the legend page): a linked figure is an inline ``<svg>`` inside an
 element with class ``dg-linked`` and ``data-dg-group`` naming its example. An element
 that belongs to one output carries only ``data-dg-step`` (the 1-based placement that
-writes it), one input only ``data-dg-input``, one kernel weight only ``data-dg-weight``;
-a product (a matrix entry, an edge, a covered cell of a placement) carries all three.
-The outputs, inputs and weights themselves are focusable and named (``output y₁₂ = 8``).
-Two figures of the same example on one page form one group: the group's name is a hash
-of the example's arrays and parameters, so it cannot join two different examples.
+writes it; for a fully connected layer, the output's number), one input only
+``data-dg-input``, one weight only ``data-dg-weight``; a product (a matrix entry, an edge
+or its label, a covered cell, a term of a sum) carries two or three of them (an edge of a
+layer whose weights are not the kernel's carries no weight; a weight over the padding, no
+input). ``data-dg-rest`` marks an element that takes no part (an untrainable zero, the
+edges of another layer drawn for comparison): it fades with the rest. The outputs,
+inputs and weights themselves are focusable and named (``output y₁₂ = 8``). The group's
+name is a hash of what defines the layer (:func:`conv_group`, :func:`dense_group`; the
+1D pictures, which draw names only, by which inputs each output sees), so figures join
+only when they draw the same layer.
 """
 
 from __future__ import annotations
@@ -82,8 +87,8 @@ def group_name(kind: str, *arrays: np.ndarray, **settings: object) -> str:
 
 
 def conv_group(example) -> str:
-    """The group of a :class:`~diagram_gen.examples.ConvLayer`: its input, kernel, bias
-    and output. Figures that draw the same layer join, whatever form they hold it in."""
+    """The group of a :class:`~diagram_gen.examples.ConvLayer`: a hash of its input,
+    kernel, bias, output and settings (stride, padding, dilation)."""
     output = example.output()
     return group_name(
         "conv",
@@ -92,6 +97,7 @@ def conv_group(example) -> str:
         example.bias,
         output,
         shapes=(example.image.shape, example.kernel.shape, output.shape),
+        **example.layer_kwargs,
     )
 
 

@@ -291,14 +291,16 @@ def linked_html(
     )
     label = f"<strong>Figure {number}.</strong> " if number is not None else ""
     anchor = "animation" if downloads else "figure"  # the anchor the pages link to
+    weighted = any("data-dg-weight" in e for e in links["elements"].values())
+    things = "an output, a weight or an input" if weighted else "an output or an input"
     more = " · ".join(filter(None, [" ".join(enlarge), downloads]))
     return (
         f'<figure class="diagram dg-linked-figure" id="{anchor}-{figure_id}" '
         f'data-dg-figure="{figure_id}">\n'
         f"{frame}{''.join(copies)}{script}</div>\n{hint}"
         f'<p class="dg-linked-more">{more}</p>\n'
-        f"<figcaption>{label}{html.escape(meta['caption'])} Point at an output, a weight or "
-        f"an input to see it in every view of this example.</figcaption>\n"
+        f"<figcaption>{label}{html.escape(meta['caption'])} Point at {things} to see it "
+        f"in every view of this example.</figcaption>\n"
         f"</figure>"
     )
 

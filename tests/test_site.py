@@ -174,10 +174,13 @@ def test_hook_fails_the_build_for_a_figure_that_was_not_built():
 def test_hook_links_relative_to_nested_pages():
     # Proves a page in a sub-folder gets image paths that climb back to the figures.
     hook = load_hook()
-    page = SimpleNamespace(file=SimpleNamespace(src_uri="guide/page.md"))
+    page = SimpleNamespace(file=SimpleNamespace(src_uri="guide/page.md"), url="guide/page/")
     config = {"docs_dir": str(ROOT / "docs")}
+    out = hook.on_page_markdown('{{ figure("neuron-volume") }}', page, config, None)
+    assert "(../generated/figures/neuron-volume-light.svg#only-light)" in out
+    # A linked figure is raw HTML, which MkDocs leaves alone: relative to the page's URL.
     out = hook.on_page_markdown('{{ figure("fc-matrix") }}', page, config, None)
-    assert "(../generated/figures/fc-matrix-light.svg#only-light)" in out
+    assert 'href="../../generated/figures/fc-matrix-light.svg"' in out
 
 
 def test_no_macro_or_raw_tex_is_left_in_a_page(pages):

@@ -975,11 +975,14 @@ def graph_links(
     weights: bool = True,
     focus: bool = True,
     dot: bool = False,
+    key: tuple[Sequence[str], Sequence[float]] | None = None,
 ) -> dict[str, linked.Link]:
     """The linked elements of a network drawn by :func:`draw_row` and :func:`draw_edges`
     (gids ``{gid}in-j``, ``{gid}out-i``, ``{gid}edge-i-j``, ``{gid}label-i-j``), or with
     ``dot`` by Graphviz (node ids ``xj``, ``yi``, ``label-i-j``; edges ``edge-i-j``).
-    ``index`` is the layer's :func:`layers.conv_matrix_index`."""
+    ``index`` is the layer's :func:`layers.conv_matrix_index`. ``key``, the kernel's
+    weight names and values, links the key of :func:`draw_key` (``{gid}key-line-k``,
+    ``{gid}key-text-k``): entry ``k`` is weight ``k``, a keyboard stop of its own."""
     if dot:
         nodes = {"in": lambda j: [f"x{j}"], "out": lambda i: [f"y{i}"]}
     else:
@@ -993,7 +996,7 @@ def graph_links(
             )
             for row in ("in", "out")
         }
-    return linked.network_elements(
+    elements = linked.network_elements(
         index,
         x,
         y,
@@ -1005,3 +1008,12 @@ def graph_links(
         weights=weights,
         focus=focus,
     )
+    if key is not None:
+        linked.tag_each(
+            elements,
+            "weight",
+            *key,
+            lambda k: [f"{gid}key-text-{k}", f"{gid}key-line-{k}", f"{gid}key-line-{k}-*"],
+            focus=focus,
+        )
+    return elements

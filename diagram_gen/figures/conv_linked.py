@@ -189,6 +189,7 @@ def links(data: LinkedData) -> linked.Links:
             _network.position_names("y", example.output().shape),
             x=data.network.x,
             y=data.network.y,
+            key=(example.weight_names, example.kernel.ravel()),
         )
     )
     return linked.Links(linked.conv_group(example), elements, linked.step_texts(steps(data)))

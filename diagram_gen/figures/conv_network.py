@@ -196,5 +196,6 @@ def links(data: ConvNetworkData) -> linked.Links:
         _network.position_names("y", example.output().shape),
         x=data.x,
         y=data.y,
+        key=(example.weight_names, example.kernel.ravel()),
     )
     return linked.Links(linked.conv_group(example), elements, linked.step_texts(steps(data)))

@@ -320,6 +320,7 @@ def links(data: WeightSharingData) -> linked.Links:
     elements = _network.graph_links(
         data.index, x_names, y_names, gid="local-", weights=False, focus=False
     )
-    elements.update(_network.graph_links(data.index, x_names, y_names, gid="conv-"))
+    key = (data.weight_names, data.kernel)
+    elements.update(_network.graph_links(data.index, x_names, y_names, gid="conv-", key=key))
     texts = linked.step_texts(steps(data))
     return linked.Links(linked.group_name("line", data.index >= 0), elements, texts)

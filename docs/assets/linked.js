@@ -28,7 +28,8 @@
     this.texts = [];
     this.controls = [];
     this.index = 0; // the step shown by the controls, 1-based; 0 for none
-    this.pinned = null; // an element chosen by a tap, a click or Enter
+    this.pinned = null; // an element chosen by a tap, a click, Enter or Space
+    this.pointing = false; // the pointer or the focus is on an element: playing waits
     this.timer = null;
   }
 
@@ -49,9 +50,11 @@
     var want = { step: new Set(), weight: new Set(), input: new Set() };
     function same(it, key) { return it.a[key] !== undefined && it.a[key] === a[key]; }
     if (count(a) > 1) {
-      // A product: that entry, in every view, with its output, input and weight.
-      items.forEach(function (it) {
-        if (KEYS.every(function (k) { return it.a[k] === a[k]; })) lit.add(it.el);
+      // A product: that entry in every view (the same output and input), every copy of
+      // its weight, and its output, input and weight themselves.
+      products.forEach(function (it) {
+        var entry = it.a.step === a.step && it.a.input === a.input;
+        if (entry || same(it, "weight")) lit.add(it.el);
       });
       KEYS.forEach(function (k) { if (a[k] !== undefined) want[k].add(a[k]); });
     } else if (a.step !== undefined) {
@@ -116,12 +119,16 @@
   Group.prototype.play = function (playing) {
     var group = this;
     clearInterval(this.timer);
-    this.timer = playing ? setInterval(function () { group.step(group.index + 1); }, 1600) : null;
-    if (playing && !this.index) this.step(1);
-    this.controls.forEach(function (c) {
+    this.timer = playing
+      ? setInterval(function () { if (!group.pointing) group.step(group.index + 1); }, 1600)
+      : null;
+    this.controls.forEach(function (c, n) {
       c.play.setAttribute("aria-pressed", playing ? "true" : "false");
       c.play.textContent = playing ? "Pause" : "Play";
+      // While it plays, the steps are not read out one after another, endlessly.
+      c.text.setAttribute("aria-live", playing || n ? "off" : "polite");
     });
+    if (playing && !this.index) this.step(1);
   };
 
   function button(text, label) {
@@ -183,15 +190,27 @@
     if (script && !group.texts.length) group.texts = JSON.parse(script.textContent);
     root.addEventListener("pointerover", function (event) {
       var el = linkedTarget(event, root);
-      if (el && event.pointerType === "mouse") group.show(read(el));
+      if (el && event.pointerType === "mouse") {
+        group.pointing = true;
+        group.show(read(el));
+      }
     });
-    root.addEventListener("pointerleave", function () { group.rest(); });
+    root.addEventListener("pointerleave", function () {
+      group.pointing = false;
+      group.rest();
+    });
     root.addEventListener("focusin", function (event) {
       var el = linkedTarget(event, root);
-      if (el) group.show(read(el));
+      if (el) {
+        group.pointing = true;
+        group.show(read(el));
+      }
     });
     root.addEventListener("focusout", function (event) {
-      if (!root.contains(event.relatedTarget)) group.rest();
+      if (!root.contains(event.relatedTarget)) {
+        group.pointing = false;
+        group.rest();
+      }
     });
     function pin(el) {
       group.play(false);
@@ -210,14 +229,8 @@
         pin(el);
         return;
       }
-      if (event.key === "Escape") {
-        group.pinned = null;
-        group.index = 0;
-        group.play(false);
-        group.rest();
-        return;
-      }
-      arrows(group, event);
+      // The arrows step from a linked element; on the frame they scroll it.
+      if (el) arrows(group, event);
     });
     if (root.hasAttribute("data-dg-controls") && (script || group.texts.length)) {
       addControls(group, root);
@@ -225,6 +238,26 @@
       if (root.hasAttribute("data-dg-autoplay") && !still) group.play(true);
     }
   }
+
+  // A tap or click outside every view lets go of what was pinned; Escape also stops
+  // and clears the steps.
+  function release(everything) {
+    Object.keys(groups).forEach(function (name) {
+      var group = groups[name];
+      if (!group.pinned && !everything) return;
+      if (everything) group.play(false);
+      group.pinned = null;
+      group.index = 0;
+      group.rest();
+    });
+  }
+  document.addEventListener("keydown", function (event) {
+    if (event.key === "Escape") release(true);
+  });
+  document.addEventListener("click", function (event) {
+    var inside = event.target.closest && event.target.closest(".dg-linked, .dg-step-controls");
+    if (!inside) release(false);
+  });
 
   function attach(scope) {
     var root = scope || document;

@@ -87,9 +87,10 @@ def check_lit(elements: list[dict], pointed: dict, index: np.ndarray) -> int:
                 "input": ej == j,
                 "weight": False,
             }[k]
-        else:  # a product: that entry in every view, its output, input and weight
+        else:  # a product: that entry in every view, every copy of its weight, and its
+            # output, input and weight themselves
             expected = {
-                "product": (es, ew, ej) == (s, w, j),
+                "product": (es, ej) == (s, j) or (w is not None and ew == w),
                 "step": es == s,
                 "input": ej is not None and ej == j,
                 "weight": ew is not None and ew == w,
@@ -195,10 +196,15 @@ def test_keyboard_focus_lights_and_enter_pins(chromium, site_origin):
         name = focused.pop("name")
         check_lit(page.evaluate(ELEMENTS), focused, index)
         page.keyboard.press("Enter")  # pinned: stays lit when the focus leaves
-        page.locator("h1").first.click()
+        page.evaluate("() => document.activeElement.blur()")
         check_lit(page.evaluate(ELEMENTS), focused, index)
         assert name.startswith(("input x", "output y"))
-        page.keyboard.press("Escape")
+        page.keyboard.press("Escape")  # lets go
+        assert not any(e["on"] or e["off"] for e in page.evaluate(ELEMENTS))
+        first.focus()
+        page.keyboard.press("Enter")
+        page.locator("h1").first.click()  # so does a click outside the views
+        assert not any(e["on"] or e["off"] for e in page.evaluate(ELEMENTS))
         assert not errors, errors
     finally:
         context.close()
