@@ -1,0 +1,210 @@
+"""The explorer page in a real Chromium: a chosen combination loads, shows the output size
+the layer math gives, asks no other host for anything, logs no error and passes axe; with
+the linked views, pointing at an output lights what conv_matrix_index says it reads."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from diagram_gen import cli, explorer, layers
+
+from .test_browser import is_local, record_console
+
+PHONE = {"width": 390, "height": 844}
+LAPTOP = {"width": 1280, "height": 900}
+#: Choices to open by their link: a strided, a "same", a transposed with output_padding,
+#: and two the layers refuse.
+CHOICES = (
+    "conv-n5-k3-s2-p1-d1",
+    "conv-n6-k2-s1-psame-d2",
+    "transposed-n3-k3-s2-p1-d1-op1",
+    "conv-n3-k4-s1-p0-d1",
+    "transposed-n2-k2-s1-psame-d1-op0",
+)
+ATTRIBUTES = """root => [...root.querySelectorAll(
+    "[data-dg-step], [data-dg-input], [data-dg-weight]")]
+  .map(el => ({step: el.dataset.dgStep || null, input: el.dataset.dgInput || null,
+               weight: el.dataset.dgWeight || null, on: el.classList.contains('dg-on'),
+               off: el.classList.contains('dg-off')}))"""
+
+
+def combination(slug: str) -> explorer.Combination:
+    (found,) = [c for c in explorer.combinations() if c.slug == slug]
+    return found
+
+
+def expected_size(c: explorer.Combination) -> int | str:
+    """The output side from the layers' size functions, or the sentence the CLI prints
+    for the 2D layer's refusal."""
+    x, w = np.zeros((1, c.n, c.n)), np.ones((1, 1, c.kernel, c.kernel))
+    kwargs = {"stride": c.stride, "padding": c.padding, "dilation": c.dilation}
+    try:
+        if c.mode == "transposed":
+            layers.conv_transpose(x, w, output_padding=c.output_padding, **kwargs)
+            return layers.conv_transpose_output_size(
+                c.n, c.kernel, c.stride, c.padding, c.dilation, c.output_padding
+            )
+        side = layers.conv(x, w, **kwargs).shape[1]
+    except ValueError as error:
+        return cli._sentence(str(error))
+    if c.padding == "same":  # the size functions take numbers: "same" keeps the size
+        return side
+    return layers.conv_output_size(c.n, c.kernel, c.stride, c.padding, c.dilation)
+
+
+class Page:
+    """One browser context on the explorer, recording requests and console errors."""
+
+    def __init__(self, chromium, origin: str, *, viewport=LAPTOP, touch=False, theme="light"):
+        self.origin = origin
+        self.requests: list[str] = []
+        self.blocked: list[str] = []
+        self.errors: list[str] = []
+        self.context = chromium.new_context(
+            viewport=viewport, has_touch=touch, is_mobile=touch, color_scheme=theme,
+            reduced_motion="reduce", service_workers="block",
+        )  # fmt: skip
+        self.context.set_default_timeout(15_000)
+
+        def only_local(route):
+            if is_local(route.request.url, origin):
+                route.continue_()
+            else:
+                self.blocked.append(route.request.url)
+                route.abort("blockedbyclient")
+
+        self.context.route("**/*", only_local)
+        self.page = self.context.new_page()
+        self.page.on("request", lambda request: self.requests.append(request.url))
+        seen = type("Seen", (), {"console_errors": self.errors})()
+        self.page.on("console", lambda message: record_console(seen, message))
+        self.page.on("pageerror", lambda error: self.errors.append(str(error)))
+
+    def open(self, slug: str) -> None:
+        self.page.goto(f"{self.origin}/explorer/#{slug}", wait_until="load")
+        self.wait_for(slug)
+
+    def wait_for(self, slug: str) -> None:
+        self.page.wait_for_selector(f'.dgx-output .dgx-result[data-dgx-combination="{slug}"]')
+
+    def close(self) -> None:
+        self.context.close()
+
+    def check_clean(self) -> None:
+        assert not self.blocked, self.blocked
+        assert all(is_local(url, self.origin) for url in self.requests), self.requests
+        assert not self.errors, self.errors
+
+
+@pytest.fixture
+def explorer_page(chromium, site_origin):
+    pages = []
+
+    def make(**options) -> Page:
+        page = Page(chromium, site_origin, **options)
+        pages.append(page)
+        return page
+
+    yield make
+    for page in pages:
+        page.close()
+
+
+def test_a_linked_choice_loads_with_its_output_size(explorer_page) -> None:
+    page = explorer_page()
+    for slug in CHOICES:
+        page.open(slug)
+        c = combination(slug)
+        expected = expected_size(c)
+        result = page.page.locator(".dgx-output .dgx-result")
+        if isinstance(expected, str):
+            assert result.get_attribute("data-dgx-valid") == "false"
+            assert page.page.inner_text(".dgx-invalid") == expected
+            assert expected in page.page.inner_text(".dgx-status")
+            continue
+        size = page.page.locator(".dgx-size")
+        assert size.get_attribute("data-output-size") == str(expected), slug
+        assert size.inner_text() == f"{expected} × {expected}", slug
+        assert page.page.inner_text(".dgx-status") == f"Output {expected} × {expected}."
+        # The pickers show the choice, and only the fragment of this choice was fetched.
+        assert page.page.locator('select[name="n"]').input_value() == str(c.n)
+        fetched = [url for url in page.requests if "/generated/explorer/" in url]
+        assert fetched[-1].endswith(f"/generated/explorer/{slug}.html"), fetched
+    page.check_clean()
+
+
+def test_the_pickers_choose_and_the_hash_follows(explorer_page) -> None:
+    from axe_playwright_python.sync_playwright import Axe
+
+    page = explorer_page(theme="dark")
+    page.open("conv-n5-k3-s1-p1-d1")
+    page.page.select_option('select[name="s"]', "3")
+    page.wait_for("conv-n5-k3-s3-p1-d1")
+    assert page.page.evaluate("location.hash") == "#conv-n5-k3-s3-p1-d1"
+    assert page.page.locator(".dgx-size").get_attribute("data-output-size") == str(
+        layers.conv_output_size(5, 3, 3, 1, 1)
+    )
+    # The second tab by keyboard: arrow right on the selected tab.
+    page.page.focus('[role="tab"][aria-selected="true"]')
+    page.page.keyboard.press("ArrowRight")
+    page.page.wait_for_selector('.dgx-result[data-dgx-combination^="transposed-"]')
+    assert page.page.get_attribute("#dgx-tab-transposed", "aria-selected") == "true"
+    page.page.select_option('select[name="op"]', "1")
+    slug = page.page.evaluate("location.hash").removeprefix("#")
+    page.wait_for(slug)
+    assert page.page.locator('select[name="op"]').is_visible()
+    violations = Axe().run(page.page).response["violations"]
+    assert not violations, [(v["id"], v["nodes"][0]["target"]) for v in violations]
+    page.check_clean()
+
+
+def lit(page: Page, root: str) -> list[dict]:
+    return page.page.eval_on_selector(root, ATTRIBUTES)
+
+
+def expected_lit(c: explorer.Combination, step: int, items: list[dict]) -> list[bool]:
+    """Which elements pointing at output ``step`` lights, from conv_matrix_index: that
+    output everywhere, its products, the inputs its row reads and the weights it uses."""
+    index = layers.conv_matrix_index(
+        (1, 1, c.kernel, c.kernel), (1, c.n, c.n),
+        stride=c.stride, padding=c.padding, dilation=c.dilation,
+    )  # fmt: skip
+    row = index[step - 1]
+    inputs = {str(q + 1) for q in np.flatnonzero(row >= 0)}
+    weights = {str(int(row[q]) + 1) for q in np.flatnonzero(row >= 0)}
+    wanted = []
+    for item in items:
+        keys = [k for k in ("step", "input", "weight") if item[k] is not None]
+        if len(keys) > 1:
+            wanted.append(item["step"] == str(step))
+        else:
+            wanted.append(
+                item["step"] == str(step) or item["input"] in inputs or item["weight"] in weights
+            )
+    return wanted
+
+
+@pytest.mark.parametrize("how", ["mouse", "keyboard", "touch"])
+def test_pointing_at_an_output_lights_its_row(explorer_page, how: str) -> None:
+    touch = how == "touch"
+    page = explorer_page(viewport=PHONE if touch else LAPTOP, touch=touch)
+    slug = "conv-n5-k3-s2-p1-d1"
+    page.open(slug)
+    if not page.page.evaluate("!!(window.dgLinked && window.dgLinked.attach)"):
+        pytest.skip("docs/assets/linked.js (the lead's linked views) is not on this branch yet")
+    c = combination(slug)
+    step = 5
+    target = page.page.locator(f'[data-dgx-view="window"] [data-dg-step="{step}"]')
+    if how == "mouse":
+        target.hover()
+    elif how == "keyboard":
+        target.focus()
+    else:
+        target.tap()
+    items = lit(page, ".dgx-output")
+    wanted = expected_lit(c, step, items)
+    assert [item["on"] for item in items] == wanted
+    assert [item["off"] for item in items] == [not w for w in wanted]
+    assert sum(wanted) > 1
+    page.check_clean()
