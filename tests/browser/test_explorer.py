@@ -208,3 +208,35 @@ def test_pointing_at_an_output_lights_its_row(explorer_page, how: str) -> None:
     assert [item["off"] for item in items] == [not w for w in wanted]
     assert sum(wanted) > 1
     page.check_clean()
+
+
+LEGIBILITY = """() => {
+  const texts = [...document.querySelectorAll(".dgx-output svg.dgx-svg text")];
+  const svgs = [...document.querySelectorAll(".dgx-output svg.dgx-svg")];
+  return {
+    smallest: Math.min(...texts.map(t => parseFloat(getComputedStyle(t).fontSize))),
+    scaled: svgs.filter(s => Math.abs(s.getBoundingClientRect().width
+                                      - Number(s.getAttribute("width"))) > 0.5).length,
+    frames: [...document.querySelectorAll(".dgx-output .dgx-frame")].map(f => ({
+      scrolls: f.scrollWidth > f.clientWidth + 1,
+      hint: !!(f.nextElementSibling && f.nextElementSibling.matches(".dgx-hint")
+               && f.nextElementSibling.checkVisibility()),
+    })),
+  };
+}"""
+
+
+@pytest.mark.parametrize("viewport", ["laptop", "phone"])
+def test_views_keep_legible_text_and_scroll_in_their_frame(explorer_page, viewport) -> None:
+    """Text is 11 CSS px or more, no view is shrunk, and a view wider than the column
+    scrolls in its own frame with a visible hint (the largest drawing, on a phone too)."""
+    phone = viewport == "phone"
+    page = explorer_page(viewport=PHONE if phone else LAPTOP, touch=phone)
+    page.open("conv-n7-k4-s1-p2-d1")
+    seen = page.page.evaluate(LEGIBILITY)
+    assert seen["smallest"] >= 11
+    assert seen["scaled"] == 0
+    assert any(frame["scrolls"] for frame in seen["frames"])
+    for frame in seen["frames"]:
+        assert frame["hint"] == frame["scrolls"], seen["frames"]
+    page.check_clean()
