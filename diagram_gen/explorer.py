@@ -581,7 +581,7 @@ def fragment(combination: Combination, layer: Layer | str | None = None) -> str:
             _width(window),
             group,
             "Sliding window" if c.mode == "conv" else "Input, kernel and output",
-            " data-dg-controls",
+            ' data-dg-controls=""',
         )
     ]
     if c.mode == "transposed":
