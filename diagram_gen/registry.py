@@ -52,6 +52,9 @@ class FigureSpec:
     #: ``parts(data) -> list[str]``: the names of the parts a slide can show one at a time
     #: (``--part``); None for a figure that is one piece.
     parts: Callable[[Any], list[str]] | None = None
+    #: ``links(data) -> Links`` (diagram_gen.linked): which drawn element is which output,
+    #: input and weight, for the page's linked views; None for a figure not linked.
+    links: Callable[[Any], Any] | None = None
 
     def part_names(self, data: Any) -> list[str]:
         """The figure's parts for this data (none for a figure in one piece)."""
@@ -144,6 +147,7 @@ def _spec(module: ModuleType) -> FigureSpec:
         alt=module.alt_text,
         steps=getattr(module, "steps", None),
         parts=getattr(module, "parts", None),
+        links=getattr(module, "links", None),
     )
 
 
@@ -354,6 +358,8 @@ def render(
         }
         light_svg = files.get(export.file_name(stem, "light", "svg"))
         extras["slides"] = slide_layouts(spec, data, overrides, light_svg)
+        if spec.links is not None:
+            extras["linked"] = spec.links(data).as_json()
     files[f"{stem}.json"] = metadata_json(
         spec, data, overrides, command=command, size=size, extras=extras
     )
@@ -442,7 +448,8 @@ def metadata_json(
     width and height in inches of the files written (their natural size unless
     ``--width`` scaled them); ``command``, what reproduces them (:func:`command_for`);
     and ``extras``, more files of the same render (the build's transparent dark PNG, and
-    the place for slide layouts: ``slides``), each with the command that writes it.
+    the place for slide layouts: ``slides``), each with the command that writes it, and
+    ``linked``, a linked figure's elements (:meth:`diagram_gen.linked.Links.as_json`).
     """
     meta = {
         "id": spec.id,

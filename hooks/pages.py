@@ -12,6 +12,11 @@ In a page's Markdown:
   reduced motion gets the still PNG instead (``<picture>`` with a
   ``prefers-reduced-motion`` source, so no script is needed for that). The alt text
   writes out every step, from ``docs/generated/figures/<id>-animation.json``;
+- a figure that the build wrote with ``linked`` elements (its ``links``, see
+  :mod:`diagram_gen.linked`), shown by ``figure`` or ``animation``, becomes an inline
+  linked view instead: its SVG in both themes, with the elements' ``data-dg-*``
+  attributes, inside a ``.dg-linked`` element of its example's group, with step controls
+  where it has steps (``docs/assets/linked.js``); an animation keeps its downloads;
 - ``{{ gallery() }}`` becomes every figure of ``docs/generated/figures.json`` with its
   parameters and their ranges, its natural size, its downloads and the commands that
   render them;
@@ -49,7 +54,7 @@ from latex2mathml.converter import convert as tex_to_mathml
 from mkdocs.exceptions import PluginError
 from PIL import Image
 
-from diagram_gen import targets
+from diagram_gen import linked, targets
 
 GENERATED = "generated"
 FIGURE_DIR = f"{GENERATED}/figures"
@@ -120,10 +125,17 @@ def on_page_markdown(markdown, page, config, files):
         if macro == "figure":
             counter += 1
             meta = _read_json(docs_dir, f"{FIGURE_DIR}/{argument}.json", name)
+            if "linked" in meta:
+                return linked_html(meta, docs_dir, _url_folder(page), number=counter)
             return figure_markdown(meta, folder, number=counter)
         if macro == "animation":
             counter += 1
             meta = _read_json(docs_dir, f"{FIGURE_DIR}/{argument}.json", name)
+            if "linked" in meta:
+                downloads = animation_download_links(_url_folder(page), argument)
+                return linked_html(
+                    meta, docs_dir, _url_folder(page), number=counter, downloads=downloads
+                )
             motion = _read_json(docs_dir, f"{FIGURE_DIR}/{argument}-animation.json", name)
             for theme in THEMES:
                 for suffix in (".apng", "-steps.pdf", ".png"):
@@ -239,6 +251,72 @@ def figure_markdown(meta: dict, folder: str, *, number: int | None = None) -> st
         f"</div>\n{hint}"
         f"  <figcaption>{label}{caption}</figcaption>\n"
         f"</figure>"
+    )
+
+
+def linked_html(
+    meta: dict, docs_dir: Path, folder: str, *, number: int | None = None, downloads: str = ""
+) -> str:
+    """A linked figure: its SVG inline in both themes (:func:`diagram_gen.linked.inline_svg`)
+    inside a ``.dg-linked`` element of its example's group, step controls under it when
+    it has steps (``docs/assets/linked.js`` fills them), a link that opens the figure full
+    screen (glightbox), and, for an animation, its downloads."""
+    figure_id, links = meta["id"], meta["linked"]
+    copies, enlarge = [], []
+    for theme in THEMES:
+        svg = (docs_dir / FIGURE_DIR / f"{figure_id}-{theme}.svg").read_text(encoding="utf-8")
+        view = linked.inline_svg(
+            svg, links["elements"], prefix=f"{theme}-{figure_id}-", label=meta["alt"]
+        )
+        href = f"{folder}/{figure_id}-{theme}.svg"
+        copies.append(f'<div class="dg-theme-{theme}" data-dg-src="{href}">{view}</div>')
+        enlarge.append(
+            f'<a class="glightbox dg-theme-{theme}" data-type="image" data-width="auto" '
+            f'data-height="auto" data-gallery="{theme}" href="{href}">Open the figure full '
+            f"size</a>"
+        )
+    steps = links["steps"]
+    script = ""
+    if steps:
+        script = f'<script type="application/json" class="dg-steps">{_json_script(steps)}</script>'
+    frame, hint = phone_frame(meta, markdown=False)
+    group = html.escape(links["group"], quote=True)
+    controls = " data-dg-controls" if steps else ""
+    if steps and downloads:
+        # It stands where the animation stood: it plays by itself, unless the reader
+        # prefers reduced motion (docs/assets/linked.js), and pauses on its button.
+        controls += " data-dg-autoplay"
+    frame = frame.replace(
+        'class="dg-frame', f'data-dg-group="{group}"{controls} class="dg-linked dg-frame', 1
+    )
+    label = f"<strong>Figure {number}.</strong> " if number is not None else ""
+    anchor = "animation" if downloads else "figure"  # the anchor the pages link to
+    more = " · ".join(filter(None, [" ".join(enlarge), downloads]))
+    return (
+        f'<figure class="diagram dg-linked-figure" id="{anchor}-{figure_id}" '
+        f'data-dg-figure="{figure_id}">\n'
+        f"{frame}{''.join(copies)}{script}</div>\n{hint}"
+        f'<p class="dg-linked-more">{more}</p>\n'
+        f"<figcaption>{label}{html.escape(meta['caption'])} Point at an output, a weight or "
+        f"an input to see it in every view of this example.</figcaption>\n"
+        f"</figure>"
+    )
+
+
+def _json_script(value: object) -> str:
+    """JSON that is safe inside a ``<script>`` element."""
+    return json.dumps(value, ensure_ascii=False).replace("</", "<\\/")
+
+
+def animation_download_links(folder: str, figure_id: str) -> str:
+    """An animation's downloads (GIF, APNG, step PDF) in each theme, as HTML."""
+    return " · ".join(
+        f"{theme}: "
+        + ", ".join(
+            f'<a href="{folder}/{figure_id}-{theme}{suffix}" download>{label}</a>'
+            for label, suffix in ANIMATION_FILES
+        )
+        for theme in THEMES
     )
 
 

@@ -20,7 +20,7 @@ under the kernel gets a thick frame and weight names in its corners.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import matplotlib as mpl
@@ -31,7 +31,7 @@ from matplotlib.font_manager import FontProperties
 from matplotlib.patches import Rectangle
 from matplotlib.text import Text
 
-from diagram_gen import layers
+from diagram_gen import layers, linked
 from diagram_gen.examples import ConvLayer, subscript
 from diagram_gen.figures import _matrix
 from diagram_gen.figures._matrix import cell, format_number
@@ -92,6 +92,7 @@ class Sliding:
     stride: tuple[int, int]
     dilation: tuple[int, int]
     placements: tuple[Placement, ...]  # row by row over the output
+    example: ConvLayer | None = None  # the layer, for its weight-matrix index
 
     @property
     def is_padding(self) -> np.ndarray:
@@ -248,6 +249,7 @@ def slide(example: ConvLayer, *, figure_id: str, max_side: int | None = MAX_SIDE
         stride=stride,
         dilation=dilation,
         placements=tuple(placements),
+        example=example,
     )
 
 
@@ -951,3 +953,103 @@ def draw_placement(
     line_y = grid_row + body + 0.35 + LINE / 2
     artists["sum"] = draw_rows(ax, col0, line_y, lines, theme=theme, gid=f"sum-{p}")
     return artists
+
+
+# ----------------------------------------------------------------------------------------
+# Linked views: which drawn cell is which output, input and weight
+# ----------------------------------------------------------------------------------------
+
+
+def term_links(
+    elements: dict[str, linked.Link],
+    rows: Sequence[Sequence[Slot]],
+    gid: str,
+    step: int,
+    reads: dict[int, int],
+) -> None:
+    """Link a written sum drawn by :func:`draw_rows` with ``gid``: each weight's chip and
+    the input after it are the product of that weight (``reads``: weight -> the input it
+    meets at this placement, from the layer's matrix); every other token is the output."""
+    for n, row in enumerate(rows):
+        term = None
+        for c, item in enumerate(row):
+            weight = next((t.weight for t in item.tokens if t.kind == "weight"), None)
+            link = linked.Link(step=step)
+            if weight is not None:
+                term = linked.Link(step=step, weight=weight, input=reads.get(weight))
+                link = term
+            elif term is not None:  # the input the weight multiplies
+                link, term = term, None
+            for t in range(len(item.tokens)):
+                token = f"{gid}-{n}-{c:02d}-{t}"
+                linked.tag(elements, (token, f"{token}-chip"), link)
+
+
+def sliding_links(
+    s: Sliding,
+    shown: Sequence[int],
+    *,
+    pieces: bool,
+    written: Callable[[int], Sequence[tuple[str, Sequence[Sequence[Slot]]]]] | None = None,
+) -> dict[str, linked.Link]:
+    """The linked elements of the grid figures, from the layer's weight-matrix index.
+
+    ``pieces``: the figure draws the image (gid ``image``), the kernel and the output
+    grid (``output``). Each drawn placement ``p`` of ``shown`` has its covered cells as
+    products and its other image cells as inputs (``placement-{p}-cell``), its weight
+    names as products (``placement-{p}-tap``) and its result as its output.
+    ``written(p)`` gives the written sums of placement ``p`` as ``(gid, rows)`` (by
+    default its sum, ``sum-{p}``, :func:`sum_rows`), linked term by term.
+    """
+    example = s.example
+    index = layers.conv_matrix_index(
+        example.kernel.shape, example.image.shape, **example.layer_kwargs
+    )
+    height, width = s.image.shape
+    kh, kw = s.kernel.shape
+    top, left, _, _ = s.pad
+    out_w = s.output.shape[1]
+    elements: dict[str, linked.Link] = {}
+    if pieces:
+        x_names = [position_name("x", r, c, s.image.shape) for r, c in np.ndindex(height, width)]
+        y_names = [position_name("y", r, c, s.output.shape) for r, c in np.ndindex(*s.output.shape)]
+        linked.tag_each(
+            elements,
+            "input",
+            x_names,
+            s.image.ravel(),
+            lambda j: [f"image-{j // width}-{j % width}{end}" for end in ("-box", "", "-name")],
+        )
+        linked.tag_each(
+            elements,
+            "weight",
+            s.names,
+            s.kernel.ravel(),
+            lambda k: [f"kernel-{k // kw}-{k % kw}{end}" for end in ("-box", "")],
+        )
+        linked.tag_each(
+            elements,
+            "output",
+            y_names,
+            s.output.ravel(),
+            lambda i: [f"output-{i // out_w}-{i % out_w}{end}" for end in ("-box", "")],
+        )
+    for p in shown:
+        reads = {int(k): int(j) for j, k in enumerate(index[p]) if k >= 0}
+        for j in range(height * width):
+            link = linked.Link(input=j)
+            if index[p, j] >= 0:
+                link = linked.Link(step=p, weight=int(index[p, j]), input=j)
+            cell = f"placement-{p}-cell-{j // width + top}-{j % width + left}"
+            linked.tag(elements, (cell, f"{cell}-box"), link)
+        for k in range(kh * kw):
+            link = linked.Link(step=p, weight=k, input=reads.get(k))
+            linked.tag(elements, [f"placement-{p}-tap-{k // kw}-{k % kw}"], link)
+        output = linked.Link(step=p)
+        linked.tag(elements, [f"result-{p}", f"result-{p}-box", f"placement-{p}-title"], output)
+        sums = (
+            written(p) if written else [(f"sum-{p}", sum_rows(s.placements[p], s.kernel, s.bias))]
+        )
+        for gid, rows in sums:
+            term_links(elements, rows, gid, p, reads)
+    return elements

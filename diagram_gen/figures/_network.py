@@ -34,7 +34,7 @@ from matplotlib.patches import Circle
 from matplotlib.text import Text
 from matplotlib.transforms import Bbox
 
-from diagram_gen import layers, style, targets
+from diagram_gen import layers, linked, style, targets
 from diagram_gen.examples import ConvLayer, format_number, subscript
 from diagram_gen.figures import _layout
 from diagram_gen.figures._layout import text_size
@@ -962,3 +962,46 @@ class DotStep:
     def graph_attr(self) -> dict[str, str]:
         """The step's text as the graph's label, at the top."""
         return {} if self.text is None else {"label": self.text, "labelloc": "t"}
+
+
+def graph_links(
+    index: np.ndarray,
+    x_names: Sequence[str],
+    y_names: Sequence[str],
+    *,
+    x: Sequence[float] | None = None,
+    y: Sequence[float] | None = None,
+    gid: str = "",
+    weights: bool = True,
+    focus: bool = True,
+    dot: bool = False,
+) -> dict[str, linked.Link]:
+    """The linked elements of a network drawn by :func:`draw_row` and :func:`draw_edges`
+    (gids ``{gid}in-j``, ``{gid}out-i``, ``{gid}edge-i-j``, ``{gid}label-i-j``), or with
+    ``dot`` by Graphviz (node ids ``xj``, ``yi``, ``label-i-j``; edges ``edge-i-j``).
+    ``index`` is the layer's :func:`layers.conv_matrix_index`."""
+    if dot:
+        nodes = {"in": lambda j: [f"x{j}"], "out": lambda i: [f"y{i}"]}
+    else:
+        nodes = {
+            row: (
+                lambda n, row=row: [
+                    f"{gid}{row}-{n}-node",
+                    f"{gid}{row}-{n}",
+                    f"{gid}{row}-name-{n}",
+                ]
+            )
+            for row in ("in", "out")
+        }
+    return linked.network_elements(
+        index,
+        x,
+        y,
+        x_names,
+        y_names,
+        inputs=nodes["in"],
+        outputs=nodes["out"],
+        edge=lambda i, j: [f"{gid}edge-{i}-{j}", f"{gid}label-{i}-{j}"],
+        weights=weights,
+        focus=focus,
+    )

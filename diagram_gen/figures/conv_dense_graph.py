@@ -20,7 +20,7 @@ from dataclasses import dataclass
 import graphviz
 import numpy as np
 
-from diagram_gen import examples
+from diagram_gen import examples, linked
 from diagram_gen.examples import ConvLayer, format_number
 from diagram_gen.figures import _network
 from diagram_gen.figures._network import ConvGraphData, Edge, Row
@@ -201,6 +201,7 @@ def draw_conv_dense_graph(
             graph.node(
                 f"{row.prefix}{index}",
                 _node_label(name, value, labelled),
+                id=f"{row.prefix}{index}",
                 pos=_pos(*row.centre(index)),
                 fillcolor=fill,
                 fontcolor=text_colour_on(fill, theme),
@@ -246,6 +247,7 @@ def draw_conv_dense_graph(
             f'<<table border="1" cellborder="0" cellpadding="{LABEL_CELL_PADDING}" '
             f'style="rounded" color="{lit.colour(colours[edge.i, edge.j], edge.i, edge.j)}" '
             f'bgcolor="{theme.background}"><tr><td>{edge.label}</td></tr></table>>',
+            id=f"label-{edge.i}-{edge.j}",
             pos=_pos(x, y),
             shape="plain",
             style="solid",
@@ -304,3 +306,17 @@ def alt_text(data: ConvDenseGraphData) -> str:
         f"The inputs hold x = ({_network.join_numbers(data.x)}) and the outputs "
         f"y = ({_network.join_numbers(data.y)})."
     )
+
+
+def links(data: ConvDenseGraphData) -> linked.Links:
+    """Nodes as inputs and outputs; weight edges (and labels) as products, zero edges fade."""
+    example = data.example
+    elements = _network.graph_links(
+        data.index,
+        _network.position_names("x", example.image.shape),
+        _network.position_names("y", example.output().shape),
+        x=data.x,
+        y=data.y,
+        dot=True,
+    )
+    return linked.Links(linked.conv_group(example), elements, linked.step_texts(steps(data)))

@@ -14,10 +14,11 @@ from dataclasses import dataclass
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
-from diagram_gen import examples
+from diagram_gen import examples, linked
 from diagram_gen.examples import ConvLayer
 from diagram_gen.figures import _grid, _matrix
 from diagram_gen.figures._grid import Slot, Token, slot
+from diagram_gen.steps import layer_steps
 from diagram_gen.style import Theme
 
 FIGURE_ID = "conv-equations"
@@ -213,3 +214,16 @@ def alt_text(data: EquationsData) -> str:
         f"uses the same weights ({weights}), each shown in its own colour with its name, and "
         f"the same bias b = {_matrix.format_number(s.bias)}."
     )
+
+
+def links(data) -> linked.Links:
+    """The drawn cells, weights, results and sums as outputs, inputs, weights and products."""
+    s = data.sliding
+
+    def written(p: int) -> list[tuple[str, list]]:
+        symbolic, numeric = equation_rows(s, p)
+        return [(f"equation-{p}-sym", symbolic), (f"equation-{p}-num", numeric)]
+
+    elements = _grid.sliding_links(s, data.shown, pieces=False, written=written)
+    texts = linked.step_texts(layer_steps(s.example))
+    return linked.Links(linked.conv_group(s.example), elements, texts)

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
-from diagram_gen import examples, targets
+from diagram_gen import examples, linked, targets
 from diagram_gen.examples import ConvLayer
 from diagram_gen.figures import (
     _grid,
@@ -174,3 +174,20 @@ def alt_text(data: LinkedData) -> str:
         f"outputs by {data.network.edge_count} edges that carry the kernel's weights. Each "
         f"placement is one matrix row and one output's edges: {placements}."
     )
+
+
+def links(data: LinkedData) -> linked.Links:
+    """The three views' elements: the window's grids, the matrix, the network."""
+    example = data.example
+    elements = _grid.sliding_links(data.sliding.sliding, (), pieces=True)
+    elements.update(conv_matrix.link_elements(data.matrix))
+    elements.update(
+        _network.graph_links(
+            data.network.index,
+            _network.position_names("x", example.image.shape),
+            _network.position_names("y", example.output().shape),
+            x=data.network.x,
+            y=data.network.y,
+        )
+    )
+    return linked.Links(linked.conv_group(example), elements, linked.step_texts(steps(data)))

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 from matplotlib.figure import Figure
 
-from diagram_gen import examples, layers
+from diagram_gen import examples, layers, linked
 from diagram_gen.examples import ConvLayer, subscript
 from diagram_gen.figures import _matrix
 from diagram_gen.steps import Step, layer_steps
@@ -211,3 +211,32 @@ def alt_text(data: ConvMatrixData) -> str:
         f"input x = ({_join(data.x)}); each row plus {_bias_words(example.bias)} "
         f"gives one output, y = ({_join(data.y)})."
     )
+
+
+def links(data: ConvMatrixData) -> linked.Links:
+    """C's entries, x's and y's cells, by their gids, as outputs, inputs and weights."""
+    elements = link_elements(data)
+    return linked.Links(linked.conv_group(data.example), elements, linked.step_texts(steps(data)))
+
+
+def link_elements(data: ConvMatrixData) -> dict[str, linked.Link]:
+    """The linked elements of :func:`draw_conv_matrix` (conv-linked's matrix panel too).
+
+    A matrix too large to label draws only its entries' squares, and those are linked."""
+    example = data.example
+    out_shape, in_shape = example.output().shape, example.image.shape
+    elements = linked.product_elements(data.index, "m-{row}-{col}")
+    if _matrix.is_labelled(data.shape):
+        x_names = [_position_name("x", idx, in_shape) for idx in np.ndindex(*in_shape)]
+        y_names = [_position_name("y", idx, out_shape) for idx in np.ndindex(*out_shape)]
+        linked.tag_each(
+            elements, "input", x_names, data.x, lambda j: (f"x-{j}-box", f"x-{j}", f"x-name-{j}")
+        )
+        linked.tag_each(
+            elements,
+            "output",
+            y_names,
+            data.y,
+            lambda i: (f"y-{i}-box", f"y-{i}", f"y-name-{i}", f"b-{i}-box", f"b-{i}"),
+        )
+    return elements

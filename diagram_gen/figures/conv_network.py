@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 from matplotlib.figure import Figure
 
-from diagram_gen import examples
+from diagram_gen import examples, linked
 from diagram_gen.examples import ConvLayer, format_number
 from diagram_gen.figures import _matrix, _network
 from diagram_gen.figures._network import ConvGraphData, Edge, KeyItem
@@ -185,3 +185,16 @@ def alt_text(data: ConvNetworkData) -> str:
         f"row; the output nodes hold y = ({_network.join_numbers(data.y)}), each the "
         f"weighted sum of its patch plus {bias}."
     )
+
+
+def links(data: ConvNetworkData) -> linked.Links:
+    """Nodes as inputs and outputs, edges (and their labels) as products."""
+    example = data.example
+    elements = _network.graph_links(
+        data.index,
+        _network.position_names("x", example.image.shape),
+        _network.position_names("y", example.output().shape),
+        x=data.x,
+        y=data.y,
+    )
+    return linked.Links(linked.conv_group(example), elements, linked.step_texts(steps(data)))

@@ -15,7 +15,7 @@ import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
-from diagram_gen import examples, targets
+from diagram_gen import examples, linked, targets
 from diagram_gen.examples import ConvLayer
 from diagram_gen.figures import _grid, _matrix
 from diagram_gen.steps import Step, layer_steps
@@ -272,3 +272,11 @@ def alt_text(data: SlidingData) -> str:
             f"{_grid.sum_text(placement, s.kernel, s.bias)}"
         )
     return text + "; ".join(details) + "."
+
+
+def links(data) -> linked.Links:
+    """The drawn cells, weights, results and sums as outputs, inputs, weights and products."""
+    s = data.sliding
+    elements = _grid.sliding_links(s, data.shown, pieces=True)
+    texts = linked.step_texts(layer_steps(s.example))
+    return linked.Links(linked.conv_group(s.example), elements, texts)

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 from matplotlib.figure import Figure
 
-from diagram_gen import examples, layers
+from diagram_gen import examples, layers, linked
 from diagram_gen.examples import ConvLayer, subscript
 from diagram_gen.figures import _blocks, _matrix
 from diagram_gen.style import Theme
@@ -336,3 +336,23 @@ def alt_text(data: BlockMatrix) -> str:
         f"columns is the input "
         f"x = ({_blocks.join(data.x, 100)}); the outputs are y = ({_blocks.join(data.y, 100)})."
     )
+
+
+def links(data: BlockMatrix) -> linked.Links:
+    """The blocks' entries as products, x's and y's cells as inputs and outputs."""
+    example = data.example
+    elements = linked.product_elements(data.index, "m-{row}-{col}")
+    if _matrix.is_labelled(data.shape):
+        channels, *spatial = example.image.shape
+        out_channels, *out_spatial = example.output().shape
+        positions = _blocks.position_names("x", (1, *spatial))
+        x_names = [f"{p} of channel {c + 1}" for c in range(channels) for p in positions]
+        out_positions = _blocks.position_names("y", (1, *out_spatial))
+        y_names = [f"{p} of map {c + 1}" for c in range(out_channels) for p in out_positions]
+        linked.tag_each(
+            elements, "input", x_names, data.x, lambda j: [f"x-{j}-box", f"x-{j}", f"x-name-{j}"]
+        )
+        linked.tag_each(
+            elements, "output", y_names, data.y, lambda i: [f"y-{i}-box", f"y-{i}", f"y-name-{i}"]
+        )
+    return linked.Links(linked.conv_group(example), elements)

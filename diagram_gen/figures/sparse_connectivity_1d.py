@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 from matplotlib.figure import Figure
 
-from diagram_gen import examples, layers, targets
+from diagram_gen import examples, layers, linked, targets
 from diagram_gen.examples import ConvLayer
 from diagram_gen.figures import _network
 from diagram_gen.figures._network import Edge, KeyItem
@@ -203,3 +203,17 @@ def alt_text(data: SparseConnectivityData) -> str:
     if not data.labelled:
         text += " The rows are too long to name their nodes, so they are drawn as dots."
     return text
+
+
+def links(data: SparseConnectivityData) -> linked.Links:
+    """The sparse panel's edges link an output to the inputs it sees; the fully connected
+    panel's nodes are the same inputs and outputs, its edges (another layer) fade."""
+    n_out, n_in = data.shape
+    x_names = _network.position_names("x", (1, n_in))
+    y_names = _network.position_names("y", (1, n_out))
+    structure = np.where(data.connected, 0, -1)
+    elements = _network.graph_links(
+        np.full(data.shape, -1), x_names, y_names, gid="fc-", focus=False
+    )
+    elements.update(_network.graph_links(structure, x_names, y_names, gid="sparse-", weights=False))
+    return linked.Links(linked.group_name("line", data.connected), elements)

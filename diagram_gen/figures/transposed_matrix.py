@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 from matplotlib.figure import Figure
 
-from diagram_gen import examples, layers
+from diagram_gen import examples, layers, linked
 from diagram_gen.examples import ConvLayer
 from diagram_gen.figures import _blocks, _matrix
 from diagram_gen.style import Theme
@@ -291,3 +291,31 @@ def alt_text(data: TransposeData) -> str:
         f"{'equal' if data.agrees else 'differ from'} the transposed convolution of y with "
         f"the same kernel."
     )
+
+
+def links(data: TransposeData) -> linked.Links:
+    """C and Cᵀ linked entry by entry: entry (i, j) of C and entry (j, i) of Cᵀ are one
+    weight on one output and one input of the convolution; y (Cᵀ's input) is the
+    convolution's output, and Cᵀ y lies at the places of x."""
+    example = data.example
+    elements = linked.product_elements(data.index, "c-{row}-{col}")
+    elements.update(linked.product_elements(data.index, "ct-{row}-{col}", transpose=True))
+    x_names = _blocks.position_names("x", example.image.shape)
+    y_names = _blocks.position_names("y", example.output().shape)
+    linked.tag_each(elements, "input", x_names, None, lambda j: [f"c-col-{j}"])
+    linked.tag_each(
+        elements,
+        "output",
+        y_names,
+        data.y,
+        lambda i: [f"y-{i}-box", f"y-{i}", f"y-name-{i}", f"c-row-{i}"],
+    )
+    for j, name in enumerate(x_names):
+        label = linked.named("Cᵀy at", name, float(data.z[j]))
+        linked.tag(
+            elements,
+            [f"z-{j}-box", f"z-{j}", f"z-name-{j}"],
+            linked.Link(input=j, label=label),
+            focus=f"z-{j}-box",
+        )
+    return linked.Links(linked.conv_group(example), elements)

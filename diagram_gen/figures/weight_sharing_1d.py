@@ -25,7 +25,7 @@ from dataclasses import dataclass
 import numpy as np
 from matplotlib.figure import Figure
 
-from diagram_gen import examples, layers, targets
+from diagram_gen import examples, layers, linked, targets
 from diagram_gen.examples import ConvLayer, format_number
 from diagram_gen.figures import _matrix, _network
 from diagram_gen.figures._network import Edge, KeyItem
@@ -289,3 +289,17 @@ def alt_text(data: WeightSharingData) -> str:
     if not data.labelled:
         text += " The layer is too large to write the weights on its edges."
     return text
+
+
+def links(data: WeightSharingData) -> linked.Links:
+    """Both panels' edges link an output to its inputs; only the convolution's edges
+    carry the kernel's shared weights (the locally connected layer's are its own)."""
+    n_out, n_in = data.shape
+    x_names = _network.position_names("x", (1, n_in))
+    y_names = _network.position_names("y", (1, n_out))
+    elements = _network.graph_links(
+        data.index, x_names, y_names, gid="local-", weights=False, focus=False
+    )
+    elements.update(_network.graph_links(data.index, x_names, y_names, gid="conv-"))
+    texts = linked.step_texts(steps(data))
+    return linked.Links(linked.group_name("line", data.index >= 0), elements, texts)

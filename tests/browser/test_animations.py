@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import pytest
 
-#: The pages with an animation macro, and the figures animated on each.
+#: The pages with an animation macro, and the figures animated on each. (A linked
+#: figure's animation macro shows its linked view, which steps instead:
+#: tests/browser/test_linked.py.)
 PAGES = {
-    "/": ("conv-linked",),
-    "/viewpoints/": ("conv-sliding", "conv-matrix"),
     "/padding-stride-dilation/": ("stride-dilation",),
     "/transposed/": ("transposed-upsample",),
     "/pooling/": ("pooling",),

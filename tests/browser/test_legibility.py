@@ -28,12 +28,15 @@ GOAL_PX = {"laptop": 11.0, "phone": 10.0}
 #: Figures still drawn for a wider column than the page's (issue 11, goal 1).
 NOT_YET_FOR_THE_COLUMN = {"conv-linked"}
 
-SHOWN = """() => [...document.querySelectorAll("figure.diagram img")]
-  .filter(img => img.checkVisibility())
-  .map(img => ({src: img.getAttribute("src"), shown: img.getBoundingClientRect().width,
-                natural: img.naturalWidth, frame: img.closest(".dg-frame") !== null,
-                scrolls: (f => f ? f.scrollWidth > f.clientWidth + 1 : false)(
-                  img.closest(".dg-wide"))}))"""
+SHOWN = """() => [...document.querySelectorAll("figure.diagram img, figure.diagram svg.dg-view")]
+  .filter(el => el.checkVisibility())
+  .map(el => ({src: el.tagName === "IMG" ? el.getAttribute("src")
+                    : el.closest("[data-dg-src]").dataset.dgSrc,
+               shown: el.getBoundingClientRect().width,
+               natural: el.tagName === "IMG" ? el.naturalWidth : el.width.baseVal.value,
+               frame: el.closest(".dg-frame") !== null,
+               scrolls: (f => f ? f.scrollWidth > f.clientWidth + 1 : false)(
+                 el.closest(".dg-wide"))}))"""
 
 
 @cache
