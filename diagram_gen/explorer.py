@@ -275,7 +275,7 @@ class _Svg:
         extra = {"class": cls} if cls else {}
         extra.update(dg)
         if name is not None:
-            extra.update({"tabindex": "0", "role": "img", "aria-label": name})
+            extra.update({"tabindex": "0", "role": "button", "aria-label": name})
         inner = self.rect(x, y, size, size)
         if label is not None:
             inner += f'<text x="{x + size / 2:g}" y="{y + size / 2:g}">{html.escape(label)}</text>'
@@ -430,7 +430,7 @@ def matrix_view(layer: Layer, *, transpose: bool) -> str:
         dg, name = side(r, rows_are_outputs, row_values, row_names)
         y0 = top + r * MATRIX_CELL + MATRIX_CELL / 2
         svg.add(
-            f'<text x="{left - 4:g}" y="{y0:g}" class="dgx-rl" tabindex="0" role="img"'
+            f'<text x="{left - 4:g}" y="{y0:g}" class="dgx-rl" tabindex="0" role="button"'
             f' aria-label="{html.escape(name)}"{_attrs(dg)}>{html.escape(row_names[r])}</text>'
         )
     for q in range(n_cols):
@@ -438,7 +438,7 @@ def matrix_view(layer: Layer, *, transpose: bool) -> str:
         x0 = left + q * MATRIX_CELL + MATRIX_CELL / 2
         svg.add(
             f'<text x="{x0:g}" y="{top - 4:g}" class="dgx-cl" transform="rotate(-90 {x0:g} '
-            f'{top - 4:g})" tabindex="0" role="img" aria-label="{html.escape(name)}"'
+            f'{top - 4:g})" tabindex="0" role="button" aria-label="{html.escape(name)}"'
             f"{_attrs(dg)}>{html.escape(col_names[q])}</text>"
         )
     width, height = n_cols * MATRIX_CELL, n_rows * MATRIX_CELL
@@ -486,7 +486,7 @@ def network_view(layer: Layer) -> str:
     def node(cx: float, cy: float, value: float, name: str, label_y: float, dg, kind: str) -> None:
         shape = "dgx-xn" if kind == "input" else "dgx-yn"
         svg.add(
-            f'<g{_attrs(dg)} tabindex="0" role="img" '
+            f'<g{_attrs(dg)} tabindex="0" role="button" '
             f'aria-label="{html.escape(_aria(kind, name, value))}">'
             f'<circle cx="{cx:g}" cy="{cy:g}" r="{NODE_RADIUS}" class="{shape}"/>'
             f'<text x="{cx:g}" y="{cy:g}">{html.escape(_num(value))}</text>'
@@ -545,13 +545,14 @@ def size_rule(layer: Layer) -> str:
 
 def _frame(svg: str, width: int, group: str, heading: str, extra: str = "") -> str:
     hint = ""
+    says = "the drawing below scrolls sideways."
     if width > COLUMN_PX:
-        hint = '<p class="dgx-hint">Wider than the page: scroll sideways in the frame.</p>'
+        hint = f'<p class="dgx-hint">Wider than the page: {says}</p>'
     elif width > PHONE_COLUMN_PX:
-        hint = '<p class="dgx-hint dgx-phone">Wider than a phone: scroll sideways in the frame.</p>'
+        hint = f'<p class="dgx-hint dgx-phone">Wider than a phone: {says}</p>'
     return (
-        f'<h3 class="dgx-view">{heading}</h3>'
-        f'<div class="dg-linked dgx-frame" data-dg-group="{group}"{extra}>{svg}</div>{hint}'
+        f'<h3 class="dgx-view">{heading}</h3>{hint}'
+        f'<div class="dg-linked dgx-frame" data-dg-group="{group}"{extra}>{svg}</div>'
     )
 
 

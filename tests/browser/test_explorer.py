@@ -163,50 +163,120 @@ def lit(page: Page, root: str) -> list[dict]:
     return page.page.eval_on_selector(root, ATTRIBUTES)
 
 
-def expected_lit(c: explorer.Combination, step: int, items: list[dict]) -> list[bool]:
-    """Which elements pointing at output ``step`` lights, from conv_matrix_index: that
-    output everywhere, its products, the inputs its row reads and the weights it uses."""
-    index = layers.conv_matrix_index(
-        (1, 1, c.kernel, c.kernel), (1, c.n, c.n),
-        stride=c.stride, padding=c.padding, dilation=c.dilation,
-    )  # fmt: skip
-    row = index[step - 1]
-    inputs = {str(q + 1) for q in np.flatnonzero(row >= 0)}
-    weights = {str(int(row[q]) + 1) for q in np.flatnonzero(row >= 0)}
+def layer_index(c: explorer.Combination) -> np.ndarray:
+    """The layer's matrix structure, one row per output, from conv_matrix_index: a
+    transposed convolution's is C-transpose, C being the matrix of the convolution from
+    the transposed output's size (exact for output_padding below the stride)."""
+    kernel = (1, 1, c.kernel, c.kernel)
+    kwargs = {"stride": c.stride, "padding": c.padding, "dilation": c.dilation}
+    if c.mode == "conv":
+        return layers.conv_matrix_index(kernel, (1, c.n, c.n), **kwargs)
+    assert c.output_padding < c.stride
+    size = layers.conv_transpose_output_size(
+        c.n, c.kernel, c.stride, c.padding, c.dilation, c.output_padding
+    )
+    return layers.conv_matrix_index(kernel, (1, size, size), **kwargs).T
+
+
+def expected_lit(index: np.ndarray, pointed: dict, items: list[dict]) -> list[bool]:
+    """Which elements pointing at ``pointed`` lights, from the layer's ``index``: for an
+    output, it everywhere, its products, the inputs its row reads and the weights it
+    uses; for a weight, every copy of it; for an input, its products and every output
+    that reads it."""
+    keys = [k for k in ("step", "weight", "input") if pointed[k] is not None]
+    if len(keys) == 3:  # a product: it, and its output, input and weight
+        s, w, j = (int(pointed[k]) - 1 for k in ("step", "weight", "input"))
+        triple = (str(s + 1), str(j + 1), str(w + 1))
+        return [
+            (item["step"], item["input"], item["weight"]) == triple
+            if all(item[k] is not None for k in ("step", "input", "weight"))
+            else item["step"] == triple[0] or item["input"] == triple[1]
+            or item["weight"] == triple[2]
+            for item in items
+        ]  # fmt: skip
+    key = keys[0]
+    value = int(pointed[key]) - 1
     wanted = []
     for item in items:
-        keys = [k for k in ("step", "input", "weight") if item[k] is not None]
-        if len(keys) > 1:
-            wanted.append(item["step"] == str(step))
+        product = sum(item[k] is not None for k in ("step", "input", "weight")) > 1
+        step, inp, weight = (None if item[k] is None else int(item[k]) - 1
+                             for k in ("step", "input", "weight"))  # fmt: skip
+        if key == "step":
+            row = index[value]
+            reads = set(np.flatnonzero(row >= 0).tolist())
+            uses = {int(row[q]) for q in reads}
+            on = step == value if product else (step == value or inp in reads or weight in uses)
+        elif key == "weight":
+            on = weight == value
         else:
-            wanted.append(
-                item["step"] == str(step) or item["input"] in inputs or item["weight"] in weights
-            )
+            readers = set(np.flatnonzero(index[:, value] >= 0).tolist())
+            on = inp == value if product else (inp == value or step in readers)
+        wanted.append(on)
     return wanted
 
 
+#: (choice, view, what to point at): an output, a weight, an input, a matrix entry.
+POINTS = [
+    ("conv-n5-k3-s2-p1-d1", "window", '[data-dg-step="5"][tabindex]'),
+    ("conv-n5-k3-s2-p1-d1", "window", '[data-dg-weight="2"][tabindex]'),
+    ("conv-n5-k3-s2-p1-d1", "matrix", '[data-dg-weight="2"][data-dg-step="5"]'),
+    ("conv-n5-k3-s2-p1-d1", "network", '[data-dg-input="7"][tabindex]'),
+    ("conv-n4-k2-s1-psame-d2", "matrix", '[data-dg-step="16"][tabindex]'),
+    ("transposed-n3-k3-s2-p1-d1-op1", "matrix-t", '[data-dg-step="9"][tabindex]'),
+    ("transposed-n3-k3-s2-p1-d1-op1", "window", '[data-dg-input="5"][tabindex]'),
+    ("transposed-n3-k3-s2-p1-d1-op1", "matrix", '[data-dg-input="2"][tabindex]'),
+]
+READ = """el => ({step: el.dataset.dgStep || null, input: el.dataset.dgInput || null,
+               weight: el.dataset.dgWeight || null})"""
+
+
 @pytest.mark.parametrize("how", ["mouse", "keyboard", "touch"])
-def test_pointing_at_an_output_lights_its_row(explorer_page, how: str) -> None:
+def test_pointing_lights_what_the_layer_math_links(explorer_page, how: str) -> None:
     touch = how == "touch"
     page = explorer_page(viewport=PHONE if touch else LAPTOP, touch=touch)
-    slug = "conv-n5-k3-s2-p1-d1"
+    for slug, view, what in POINTS:
+        page.open(slug)
+        if not page.page.evaluate("!!(window.dgLinked && window.dgLinked.attach)"):
+            pytest.skip("docs/assets/linked.js (the lead's linked views) is not on this branch")
+        target = page.page.locator(f'[data-dgx-view="{view}"] {what}')
+        pointed = target.evaluate(READ)
+        if how == "keyboard" and all(pointed.values()):
+            continue  # a matrix entry is not a tab stop (its output, input and weight are)
+        if how == "mouse":
+            target.hover()
+        elif how == "keyboard":
+            target.focus()
+        else:
+            target.tap()
+        items = lit(page, ".dgx-output")
+        wanted = expected_lit(layer_index(combination(slug)), pointed, items)
+        assert [item["on"] for item in items] == wanted, (slug, view, what)
+        assert [item["off"] for item in items] == [not w for w in wanted], (slug, view, what)
+        assert sum(wanted) > 1
+        if how != "mouse":  # a tap pins (and Enter would): tap again to let go
+            page.page.keyboard.press("Escape") if how == "keyboard" else target.tap()
+        else:
+            page.page.mouse.move(0, 0)
+    page.check_clean()
+
+
+def test_step_controls_walk_every_placement(explorer_page) -> None:
+    page = explorer_page()
+    slug = "conv-n4-k3-s1-p1-d1"
     page.open(slug)
-    if not page.page.evaluate("!!(window.dgLinked && window.dgLinked.attach)"):
-        pytest.skip("docs/assets/linked.js (the lead's linked views) is not on this branch yet")
-    c = combination(slug)
-    step = 5
-    target = page.page.locator(f'[data-dgx-view="window"] [data-dg-step="{step}"]')
-    if how == "mouse":
-        target.hover()
-    elif how == "keyboard":
-        target.focus()
-    else:
-        target.tap()
-    items = lit(page, ".dgx-output")
-    wanted = expected_lit(c, step, items)
-    assert [item["on"] for item in items] == wanted
-    assert [item["off"] for item in items] == [not w for w in wanted]
-    assert sum(wanted) > 1
+    texts = page.page.eval_on_selector(
+        ".dgx-output script.dg-steps", "s => JSON.parse(s.textContent)"
+    )
+    index = layer_index(combination(slug))
+    assert len(texts) == index.shape[0]
+    for step in range(1, index.shape[0] + 1):
+        page.page.click(".dg-step-controls button[aria-label='Next step']")
+        assert page.page.inner_text(".dg-step-controls .dg-step-text") == texts[step - 1]
+        on = page.page.eval_on_selector_all(
+            '.dgx-output [data-dgx-view="matrix"] .dg-on[data-dg-step]:not([data-dg-input])',
+            "els => els.map(e => e.dataset.dgStep)",
+        )
+        assert on == [str(step)]
     page.check_clean()
 
 
@@ -219,8 +289,8 @@ LEGIBILITY = """() => {
                                       - Number(s.getAttribute("width"))) > 0.5).length,
     frames: [...document.querySelectorAll(".dgx-output .dgx-frame")].map(f => ({
       scrolls: f.scrollWidth > f.clientWidth + 1,
-      hint: !!(f.nextElementSibling && f.nextElementSibling.matches(".dgx-hint")
-               && f.nextElementSibling.checkVisibility()),
+      hint: !!(f.previousElementSibling && f.previousElementSibling.matches(".dgx-hint")
+               && f.previousElementSibling.checkVisibility()),
     })),
   };
 }"""
