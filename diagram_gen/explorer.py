@@ -170,6 +170,8 @@ def _conv_layer(c: Combination) -> Layer:
     index = layers.conv_matrix_index(
         example.kernel.shape, example.image.shape, **example.layer_kwargs
     )
+    # The layers' own split of the padding ("same" puts the odd zero at the end): one
+    # source for it, though the function is private.
     geometry = layers._conv_geometry(
         example.kernel.shape, example.image.shape, c.stride, c.padding, c.dilation, 1, "w"
     )

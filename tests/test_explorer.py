@@ -154,6 +154,9 @@ def check_fragment(
     assert side == expected, c.slug
     assert entry == {"valid": True, "output": expected}, c.slug
     assert f'data-output-size="{expected}">{expected} × {expected}<' in text, c.slug
+    if c.mode == "conv":  # the worked sum agrees with itself and with the layer
+        top, bottom, result = re.search(r"= ⌊(−?\d+) / (\d+)⌋ \+ 1 = (\d+)", text).groups()
+        assert int(top.replace("−", "-")) // int(bottom) + 1 == int(result) == expected
     parsed = parse(text)
     assert not any("id" in attributes for _, _, attributes in parsed.found), c.slug
     views: dict[str, dict[str, list]] = {}
