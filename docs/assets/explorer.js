@@ -15,6 +15,7 @@
     root.dataset.dgxReady = "1";
     var tabs = Array.prototype.slice.call(root.querySelectorAll('[role="tab"]'));
     var form = root.querySelector("form");
+    var panel = root.querySelector('[role="tabpanel"]');
     var result = root.querySelector(".dgx-output");
     var status = root.querySelector(".dgx-status");
     var index = null;
@@ -60,7 +61,7 @@
         tab.setAttribute("aria-selected", on ? "true" : "false");
         tab.tabIndex = on ? 0 : -1;
         if (on) {
-          form.setAttribute("aria-labelledby", tab.id);
+          panel.setAttribute("aria-labelledby", tab.id);
           if (focus) tab.focus();
         }
       });
