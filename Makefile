@@ -16,6 +16,8 @@ PYTHON ?= python3
 VENV := .venv
 VENV_OK := $(VENV)/.installed
 PY := $(VENV)/bin/python
+#: pytest's worker processes (pytest-xdist): one per core; a test file stays in one worker.
+TEST_WORKERS ?= auto
 DIAGRAM_GEN := $(PY) -m diagram_gen
 GENERATED := docs/generated
 FIGURE_DIR := $(GENERATED)/figures
@@ -114,7 +116,7 @@ serve: figures ## serve the site; editing a page, a figure module or a hook relo
 		--watch diagram_gen --watch docs_src --watch hooks --watch overrides
 
 test: site lint ## run every test (layer math, figures, CLI, build) after building
-	$(PY) -m pytest
+	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadfile
 
 lint: | $(VENV_OK) ## check code style with ruff
 	$(VENV)/bin/ruff check .

@@ -95,6 +95,17 @@ def conv_group(example) -> str:
     )
 
 
+def dense_index(shape: tuple[int, int]) -> np.ndarray:
+    """A fully connected layer's matrix as :func:`~diagram_gen.layers.conv_matrix_index`
+    would write it: every entry its own weight, numbered row by row as in ``W.ravel()``."""
+    return np.arange(shape[0] * shape[1]).reshape(shape)
+
+
+def dense_group(layer) -> str:
+    """The group of a fully connected layer: its weights, input and bias."""
+    return group_name("dense", layer.weights, layer.x, layer.bias)
+
+
 def named(kind: str, name: str, value: float | None = None) -> str:
     """An element's accessible name: ``output y₁₂ = 8`` (``output y₁₂`` without a value)."""
     return f"{kind} {name}" + ("" if value is None else f" = {format_number(value)}")

@@ -312,6 +312,26 @@ def test_pooling_stacks_its_panels_for_the_page_and_sets_them_side_by_side_on_a_
     assert measure.min_text >= 12 - 0.01
 
 
+def test_pooling_parts_are_one_panel_each_and_fit_a_4_3_slide():
+    # Proves --part for a 4:3 slide: the max part draws the max panel's cells and rings and
+    # none of the average panel's, the average part the reverse; both keep the sentence
+    # on the windows, no two texts overlap, and each fills a 4:3 slide with no text under 12 pt.
+    spec = registry.get("pooling")
+    data = spec.data({})
+    assert spec.part_names(data) == ["max", "average"]
+    page = texts(spec.draw(data, LIGHT))
+    for part, own, other in (("max", "max-", "avg-"), ("average", "avg-", "max-")):
+        fig = spec.draw(data, LIGHT, target=targets.SLIDES["4:3"], part=part)
+        drawn = {**texts(fig), **boxes(fig)}
+        assert any(g.startswith(own) for g in drawn)
+        assert not any(g.startswith(other) for g in drawn)
+        assert texts(fig)["summary"].get_text() == page["summary"].get_text()
+        assert_text_legible_unclipped_and_apart(fig)
+        fitted = targets.fit_figure(fig, targets.SLIDES["4:3"], figure_id="pooling", parts=[])
+        assert fitted.width <= 10 + 1e-6 and fitted.height <= 7.5 + 1e-6
+        assert fitted.min_text >= 12 - 1e-6
+
+
 def test_stride_dilation_fits_the_column_and_puts_each_reading_on_its_own_slide():
     # Proves the layout for where it is read: the page figure is one panel wide, at most
     # 7.17 in (the column), so nothing is shrunk there and no text is under 11 pt; the
@@ -393,6 +413,102 @@ def test_transposed_upsample_step_frames_show_one_copy_and_fit_a_laptop_screen(p
         assert lit == expected
         width, height = fig.get_size_inches()
         assert height * min(1.0, targets.PAGE.width / width) * 96 <= 800
+
+
+@pytest.mark.parametrize("params", UPSAMPLE_CASES)
+def test_transposed_upsample_step_frames_on_a_16_9_slide_are_one_row_that_fits(params):
+    # Proves a wide slide's step frame is the page frame rearranged: the same texts and
+    # lit cells, the kernel left of the copy (not over it), and it fits a 16:9 slide with
+    # no text under 12 pt, without overlaps.
+    spec = registry.get("transposed-upsample")
+    data = spec.data(params)
+    slide = targets.SLIDES["16:9"]
+    for step in spec.steps(data):
+        page, wide = spec.draw(data, LIGHT, step=step), spec.draw(data, LIGHT, step, target=slide)
+        assert {g: t.get_text() for g, t in texts(wide).items()} == {
+            g: t.get_text() for g, t in texts(page).items()
+        }
+        for fig in (page, wide):
+            fig.lit = {
+                g for g, b in boxes(fig).items() if np.isclose(b.get_linewidth(), _matrix.LIT_WIDTH)
+            }
+        assert wide.lit == page.lit
+        cells = boxes(wide)
+        kernel_right = max(b.get_x() + b.get_width() for g, b in cells.items()
+                           if re.fullmatch(r"kernel-\d+-\d+-box", g))  # fmt: skip
+        n = step.inputs[0]
+        assert kernel_right < min(b.get_x() for g, b in cells.items() if g.startswith(f"copy-{n}-"))
+        assert_text_legible_unclipped_and_apart(wide)
+        fitted = targets.fit_figure(wide, slide, figure_id="transposed-upsample", parts=[])
+        assert fitted.min_text >= 12 - 1e-6
+
+
+def test_transposed_upsample_step_of_a_part_lights_what_the_part_draws_of_it():
+    # Proves an animation of one part (--part) lights, per step, exactly the cells of the
+    # step's frame that the part draws: the copy in its copies part, the outputs in the
+    # output part, the input value in the rule part, nothing in the others.
+    spec = registry.get("transposed-upsample")
+    data = spec.data({})
+
+    def lit(fig) -> set[str]:
+        return {
+            g for g, b in boxes(fig).items() if np.isclose(b.get_linewidth(), _matrix.LIT_WIDTH)
+        }
+
+    for step in spec.steps(data):
+        whole = lit(spec.draw(data, LIGHT, step=step))
+        n = step.inputs[0]
+        for part in spec.part_names(data):
+            fig = spec.draw(data, LIGHT, step, part=part)
+            assert texts(fig)["step-text"].get_text() == step.text
+            expected = {
+                "rule": {g for g in whole if g.startswith("y-")},
+                "copies1": {g for g in whole if g.startswith("copy-")} if n < 2 else set(),
+                "copies2": {g for g in whole if g.startswith("copy-")} if n >= 2 else set(),
+                "output": {g for g in whole if g.startswith("z-")},
+            }.get(part, set())
+            assert lit(fig) == expected
+            # The part that draws the step's copy lights it: the expectation is not empty.
+            assert bool(expected) == (part in ("rule", "output", f"copies{n // 2 + 1}"))
+
+
+@THEMES
+def test_transposed_upsample_parts_are_pieces_of_the_page_figure_each_fitting_a_slide(theme):
+    # Proves the parts a slide shows one at a time hold the page figure's texts (same
+    # gids and words) and together all of them, each copies part two copies, and each
+    # part fits a 16:9 and a 4:3 slide with no text under 12 pt, without overlaps.
+    spec = registry.get("transposed-upsample")
+    data = spec.data({})
+
+    def words(fig) -> dict[str, str]:
+        return {g: " ".join(t.get_text().split()) for g, t in texts(fig).items()}
+
+    page = words(spec.draw(data, theme))
+    names = spec.part_names(data)
+    # Why output_padding exists is a slide's part only; the page explains it in words.
+    page |= words(spec.draw(data, theme, part="outputpadding"))
+    assert names == ["rule", "copies1", "copies2", "output", "outputpadding"]
+    seen: dict[str, str] = {}
+    for part in names:
+        fig = spec.draw(data, theme, part=part)
+        drawn = words(fig)
+        assert drawn.items() <= page.items()
+        copies = {g for g in drawn if re.fullmatch(r"copy-\d+-title", g)}
+        expected = {"copies1": {"copy-0-title", "copy-1-title"},
+                    "copies2": {"copy-2-title", "copy-3-title"}}  # fmt: skip
+        assert copies == expected.get(part, set())
+        assert ("z-0-0" in drawn) == (part == "output")
+        assert ("padding-why" in drawn) == (part == "outputpadding")
+        seen |= drawn
+        assert_text_legible_unclipped_and_apart(fig)
+        for slide in targets.SLIDES.values():
+            fitted = targets.fit_figure(
+                spec.draw(data, theme, part=part), slide, figure_id="transposed-upsample",
+                parts=[],
+            )  # fmt: skip
+            assert fitted.min_text >= 12 - 1e-6
+    # The arrow between the copies and the output, and its label, belong to no part.
+    assert seen == {g: t for g, t in page.items() if g not in ("sum-arrow", "sum-label")}
 
 
 def upsample_params(params: dict) -> dict:
@@ -499,11 +615,14 @@ def test_transposed_output_is_the_transposed_matrix_times_the_input():
 
 
 def test_transposed_explains_output_padding_with_two_input_sizes():
-    # Proves the output_padding note: the stride-2 convolution with k = 3 maps exactly the
-    # sizes 5 and 6 (found here by the floor rule) to 2 outputs; the strips are those
-    # sizes with their rules, 6 leaves its last input unread, and the scatter loop with
-    # output_padding 0 and 1 gives back 5 and 6.
-    data, fig = render("transposed-upsample")
+    # Proves the output_padding note (a part, for a slide; the page explains it in its own
+    # section): the stride-2 convolution with k = 3 maps exactly the sizes 5 and 6 (found
+    # here by the floor rule) to 2 outputs; the strips are those sizes with their rules, 6
+    # leaves its last input unread, and the scatter loop with output_padding 0 and 1
+    # gives back 5 and 6. The page figure leaves it out.
+    data, page = render("transposed-upsample")
+    assert not {"padding-why", "padding-answer"} & set(texts(page))
+    fig = registry.get("transposed-upsample").draw(data, LIGHT, part="outputpadding")
     drawn = texts(fig)
     sizes = [n for n in range(3, 20) if floor_rule(n, 3, 2, 0, 1) == 2]
     assert sizes == [5, 6]

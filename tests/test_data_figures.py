@@ -511,3 +511,24 @@ def test_tied_training_panels_stack_in_the_column_and_stand_side_by_side_on_a_sl
     slide = spec.draw(data, LIGHT, target=targets.SLIDES["16:9"])
     (loss, diff) = (ax.get_position() for ax in slide.axes)
     assert loss.x1 < diff.x0 and loss.y0 == pytest.approx(diff.y0)
+
+
+def test_tied_training_parts_are_one_panel_each_with_the_computed_curves(tied_reference):
+    # Proves --part for a 4:3 slide: the losses part is the loss plot alone (its curves are
+    # the independent gradient descent's losses, no difference curve), the differences
+    # part the difference plot alone (the tied difference stays at rounding level).
+    spec = registry.get("tied-training")
+    data = spec.data()
+    assert spec.part_names(data) == ["losses", "differences"]
+    (conv_losses, _, _), _ = tied_reference
+    losses = spec.draw(data, LIGHT, part="losses")
+    drawn = lines(losses)
+    assert len(losses.axes) == 1 and "loss-title" in texts(losses)
+    assert not any(gid.startswith("difference") for gid in drawn)
+    np.testing.assert_allclose(drawn["loss-conv"].get_ydata(), conv_losses, rtol=1e-9)
+    differences = spec.draw(data, LIGHT, part="differences")
+    drawn = lines(differences)
+    assert len(differences.axes) == 1 and "difference-title" in texts(differences)
+    assert not any(gid.startswith("loss") for gid in drawn)
+    tied = np.asarray(drawn["difference-tied"].get_ydata(), dtype=float)
+    assert np.nanmax(tied) <= 1e-12

@@ -512,6 +512,38 @@ def test_zero_padding_with_an_even_kernel_shows_the_padded_corner():
 
 
 @THEMES
+def test_zero_padding_parts_are_its_pieces_and_panels_each_fitting_a_slide(theme):
+    # Proves the parts a slide shows one at a time are pieces of the page figure, not
+    # other drawings: each part's texts are the page figure's texts with the same gids
+    # and words, the parts together hold every text of the page figure, no part holds
+    # another part's grid, and each fits both slides with no text under 12 pt.
+    spec = registry.get("zero-padding-same")
+    data = spec.data({})
+    page = {g: t.get_text() for g, t in texts(spec.draw(data, theme)).items()}
+    assert spec.part_names(data) == ["pieces", "corner", "centre"]
+    seen: dict[str, str] = {}
+    for part, own, other in (
+        ("pieces", "padded-", "placement-"),
+        ("corner", "placement-0-", "padded-"),
+        ("centre", "placement-4-", "placement-0-"),
+    ):
+        fig = spec.draw(data, theme, part=part)
+        drawn = {g: t.get_text() for g, t in texts(fig).items()}
+        assert drawn.items() <= page.items()
+        assert any(g.startswith(own) for g in drawn)
+        assert not any(g.startswith(other) for g in drawn)
+        seen |= drawn
+        assert_text_legible_unclipped_and_apart(fig)
+        for slide in ("16:9", "4:3"):
+            fitted = targets.fit_figure(
+                spec.draw(data, theme, part=part), targets.SLIDES[slide],
+                figure_id="zero-padding-same", parts=[],
+            )  # fmt: skip
+            assert fitted.min_text >= 12 - 1e-6
+    assert seen == page
+
+
+@THEMES
 def test_sliding_on_a_slide_puts_the_pieces_beside_the_same_panels_and_fits(theme):
     # Proves the slide layout is a rearrangement, not another figure: every text of the
     # page layout is drawn with the same words, the image stands left of every placement
@@ -537,6 +569,32 @@ def test_sliding_on_a_slide_puts_the_pieces_beside_the_same_panels_and_fits(them
     fitted = targets.fit_figure(slide, targets.SLIDES["16:9"], figure_id="conv-sliding", parts=[])
     assert fitted.width <= 13.333 + 1e-6 and fitted.height <= 7.5 + 1e-6
     assert fitted.min_text >= 12 - 1e-6
+
+
+@THEMES
+def test_sliding_parts_split_the_page_figure_and_each_fits_a_4_3_slide(theme):
+    # Proves --part for a 4:3 slide: the pieces part and the placements part together
+    # draw every text of the page figure with the same words (the summary in both), the
+    # pieces part has no placement panel and the placements part no image, and each
+    # alone fills a 4:3 slide with no text under 12 pt and no overlaps.
+    spec = registry.get("conv-sliding")
+    data = spec.data({})
+    assert spec.part_names(data) == ["pieces", "placements"]
+    page = {g: t.get_text() for g, t in texts(spec.draw(data, theme)).items()}
+    drawn = {}
+    for part in ("pieces", "placements"):
+        fig = spec.draw(data, theme, target=targets.SLIDES["4:3"], part=part)
+        words = {g: t.get_text() for g, t in texts(fig).items()}
+        assert words["summary"] == page["summary"]
+        has_image = any(g.startswith("image-") for g in words)
+        has_panels = any(g.startswith("placement-") for g in words)
+        assert (has_image, has_panels) == ((True, False) if part == "pieces" else (False, True))
+        drawn.update(words)
+        assert_text_legible_unclipped_and_apart(fig)
+        fitted = targets.fit_figure(fig, targets.SLIDES["4:3"], figure_id="conv-sliding", parts=[])
+        assert fitted.width <= 10 + 1e-6 and fitted.height <= 7.5 + 1e-6
+        assert fitted.min_text >= 12 - 1e-6
+    assert drawn == page
 
 
 # ----------------------------------------------------------------------------------------

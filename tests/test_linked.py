@@ -15,8 +15,8 @@ from diagram_gen import examples, export, layers, linked, registry
 LINKED = [figure_id for figure_id in registry.ORDER if registry.get(figure_id).links]
 #: The figures that draw every entry of the layer's matrix (as a cell or an edge).
 EVERY_PRODUCT = {
-    "conv-matrix", "conv-network", "conv-dense-graph", "conv-linked", "transposed-matrix",
-    "multichannel-matrix", "weight-sharing-1d",
+    "fc-matrix", "fc-graph", "conv-matrix", "conv-network", "conv-dense-graph", "conv-linked",
+    "transposed-matrix", "multichannel-matrix", "weight-sharing-1d",
 }  # fmt: skip
 ATTRIBUTE = re.compile(r'data-dg-(step|weight|input)="(\d+)"')
 ELEMENT = re.compile(r"<(\w+)\b([^>]*)>")
@@ -56,7 +56,10 @@ def layer_index(figure_id: str) -> np.ndarray:
         return layers.conv_matrix_index(
             example.kernel.shape, example.image.shape, **example.layer_kwargs
         )
-    raise AssertionError(f"{figure_id}'s example is not a ConvLayer")
+    assert isinstance(example, examples.Dense), figure_id
+    # A fully connected layer: entry (i, j) is weight i·n_in + j of W.ravel().
+    n_out, n_in = example.weights.shape
+    return np.arange(n_out * n_in).reshape(n_out, n_in)
 
 
 #: The figures whose outputs, inputs and weights are keyboard stops (conv-equations
@@ -110,6 +113,7 @@ def test_the_running_example_is_one_group_in_every_view():
     assert len({groups[f] for f in running}) == 1, groups
     assert groups["sparse-connectivity-1d"] == groups["weight-sharing-1d"]
     assert groups["multichannel-matrix"] not in {groups[f] for f in running}
+    assert groups["fc-matrix"] == groups["fc-graph"] != groups["conv-matrix"]
     other = registry.get("conv-matrix").data({"seed": 5, "kernel": 3})
     assert registry.get("conv-matrix").links(other).group != groups["conv-matrix"]
 

@@ -20,7 +20,7 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Circle
 from matplotlib.text import Text
 
-from diagram_gen import examples, layers, registry
+from diagram_gen import examples, layers, registry, targets
 from diagram_gen.style import DARK, LIGHT, THEMES, WEIGHT_COLOURS
 
 MINUS = "\u2212"
@@ -459,6 +459,34 @@ def test_weight_sharing_colour_and_style_encode_the_weight(theme):
     assert len(set(local_looks)) == 18
     shared = set(local_looks) & {next(iter(look)) for look in conv_looks.values()}
     assert len(shared) <= 18 + 3 - 5 * 4
+
+
+def test_weight_sharing_parts_are_one_layer_each_with_its_weights_on_a_4_3_slide():
+    # Proves --part for a 4:3 slide: the local part draws only the locally connected
+    # layer's 18 edges labelled with its own weights, the conv part only the
+    # convolution's edges with the kernel's weights and its key; each alone fits a 4:3
+    # slide with no text under 12 pt, where the two panels together do not.
+    spec = registry.get("weight-sharing-1d")
+    data = spec.data({})
+    assert spec.part_names(data) == ["local", "conv"]
+    example = examples.line_example()
+    weights = {
+        "local": examples.locally_connected_weights(example),
+        "conv": np.tile(example.kernel.ravel(), (6, 1)),
+    }
+    slide = targets.SLIDES["4:3"]
+    for part, other in (("local", "conv"), ("conv", "local")):
+        fig = spec.draw(data, LIGHT, target=slide, part=part)
+        drawn = texts(fig)
+        assert set(lines(fig, f"{part}-")) == {(i, i + k) for i in range(6) for k in range(3)}
+        assert not lines(fig, f"{other}-") and not any(g.startswith(other) for g in drawn)
+        for (i, j), _ in lines(fig, f"{part}-").items():
+            assert number(drawn[f"{part}-label-{i}-{j}"]) == weights[part][i, j - i]
+        fitted = targets.fit_figure(fig, slide, figure_id="weight-sharing-1d", parts=[])
+        assert fitted.width <= 10 + 1e-6 and fitted.height <= 7.5 + 1e-6
+        assert fitted.min_text >= 12 - 1e-6
+    both = targets.measure_figure(spec.draw(data, LIGHT, target=slide))
+    assert both.scaled(targets.fitting_factor(both, slide)).min_text < 12
 
 
 def test_weight_sharing_states_parameter_counts_and_the_bias_rule():

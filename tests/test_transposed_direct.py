@@ -293,3 +293,63 @@ def test_laid_out_for_the_column_its_text_reads_at_11_px_there():
     measure = targets.measure_svg(files[f"{FIGURE}-light.svg"])
     assert measure.width <= targets.PAGE.width + 0.01
     assert measure.shown_in(targets.PAGE.width) >= 11 - 0.01
+
+
+def words(text: Text) -> str:
+    """A text's words, whatever lines they were wrapped to."""
+    return " ".join(text.get_text().split())
+
+
+@pytest.mark.parametrize("theme", [LIGHT, DARK], ids=lambda t: t.name)
+def test_parts_are_pieces_of_the_page_figure_and_each_fits_both_slides(theme):
+    # Proves the parts a slide shows one at a time hold the page figure's texts (same
+    # gids, same words) and together all of them, no part draws another's cells, the
+    # convolution part puts the output right of the padded input (a slide is wide), and
+    # each part fits a 16:9 and a 4:3 slide with no text under 12 pt, without overlaps.
+    spec = registry.get(FIGURE)
+    data = spec.data({})
+    page = {g: words(t) for g, t in texts(spec.draw(data, theme)).items()}
+    assert spec.part_names(data) == ["rule", "convolution", "sum"]
+    seen: dict[str, str] = {}
+    for part, own, others in (
+        ("rule", "flipped-", ("x-", "z-", "sum-")),
+        ("convolution", "x-", ("flipped-", "y-", "sum-")),
+        ("sum", "sum-", ("x-", "z-", "flipped-")),
+    ):
+        fig = spec.draw(data, theme, part=part)
+        drawn = {g: words(t) for g, t in texts(fig).items()}
+        assert drawn.items() <= page.items()
+        assert any(g.startswith(own) for g in drawn)
+        assert not any(g.startswith(o) for g in drawn for o in others)
+        seen |= drawn
+        assert_text_legible_unclipped_and_apart(fig)
+        if part == "convolution":
+            cells = boxes(fig)
+            padded_right = max(b.get_x() + b.get_width() for g, b in cells.items()
+                               if g.startswith("x-") and g.endswith("-box"))  # fmt: skip
+            assert padded_right < min(b.get_x() for g, b in cells.items() if g.startswith("z-"))
+        for slide in targets.SLIDES.values():
+            fitted = targets.fit_figure(
+                spec.draw(data, theme, part=part), slide, figure_id=FIGURE, parts=[]
+            )
+            assert fitted.min_text >= 12 - 1e-6
+    assert seen == page
+
+
+def test_a_step_on_a_slide_lights_the_same_cells_beside_and_fits_16_9():
+    # Proves a slide's step frame is the page frame rearranged: the same texts and lit
+    # cells, the output right of the padded input, and it fits a 16:9 slide at 12 pt.
+    spec = registry.get(FIGURE)
+    data = spec.data({})
+    slide = targets.SLIDES["16:9"]
+    for step in spec.steps(data)[::6]:
+        page, beside = spec.draw(data, LIGHT, step=step), spec.draw(data, LIGHT, step, target=slide)
+        assert lit(beside) == lit(page)
+        assert {g: words(t) for g, t in texts(beside).items()} == {
+            g: words(t) for g, t in texts(page).items()
+        }
+        cells = boxes(beside)
+        assert cells["x-0-6-box"].get_x() < cells["z-0-0-box"].get_x()
+        assert_text_legible_unclipped_and_apart(beside)
+        fitted = targets.fit_figure(beside, slide, figure_id=FIGURE, parts=[])
+        assert fitted.min_text >= 12 - 1e-6

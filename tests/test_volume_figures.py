@@ -22,7 +22,7 @@ from matplotlib.patches import Circle, FancyArrowPatch, Polygon, Rectangle
 from matplotlib.path import Path
 from matplotlib.text import Text
 
-from diagram_gen import examples, registry
+from diagram_gen import examples, registry, targets
 from diagram_gen.examples import subscript
 from diagram_gen.site_files import legend_markdown
 from diagram_gen.style import DARK, LIGHT, WEIGHT_COLOURS
@@ -273,6 +273,34 @@ def test_multichannel_kernel_draws_slices_parts_and_their_sum(theme, overrides):
         assert parts_sum[i, j] + bias == value
     # Colour input: the slices hold different weights, not one 2D kernel copied.
     assert any(not np.array_equal(kernel[0], kernel[c]) for c in range(1, channels))
+
+
+@THEMES
+def test_multichannel_kernel_parts_are_its_table_and_its_sum_each_fitting_a_slide(theme):
+    # Proves the parts a slide shows one at a time are pieces of the page figure: each
+    # part's texts are the page figure's (same gids and words), together all of them, the
+    # table holds no sum and the sum no table, and each fits a 16:9 and a 4:3 slide with
+    # no text under 12 pt, without overlaps.
+    spec = registry.get("multichannel-kernel")
+    data = spec.data({})
+    page = {g: " ".join(t.get_text().split()) for g, t in texts(spec.draw(data, theme)).items()}
+    assert spec.part_names(data) == ["table", "sum"]
+    seen: dict[str, str] = {}
+    for part, own, other in (("table", "slice-", "output-"), ("sum", "output-", "slice-")):
+        fig = spec.draw(data, theme, part=part)
+        drawn = {g: " ".join(t.get_text().split()) for g, t in texts(fig).items()}
+        assert drawn.items() <= page.items()
+        assert any(g.startswith(own) for g in drawn)
+        assert not any(g.startswith(other) for g in drawn)
+        seen |= drawn
+        assert_text_legible_unclipped_and_apart(fig)
+        for slide in targets.SLIDES.values():
+            fitted = targets.fit_figure(
+                spec.draw(data, theme, part=part), slide, figure_id="multichannel-kernel",
+                parts=[],
+            )  # fmt: skip
+            assert fitted.min_text >= 12 - 1e-6
+    assert seen == page
 
 
 def test_multichannel_kernel_works_out_one_cell_product_by_product():
@@ -586,3 +614,36 @@ def test_neuron_volume_notes_stand_right_of_the_volumes_on_a_slide():
                 assert box[0] > column[2]
             else:
                 assert box[3] < output[1]
+
+
+def test_many_filters_parts_split_the_flow_at_the_maps_and_each_fits_a_4_3_slide():
+    # Proves --part for a 4:3 slide: the kernels part draws the input, the kernels and the
+    # maps with the loop convolution's numbers and no volume; the volume part draws the
+    # same maps and the volume with map 1's numbers, and no input or kernel. Each alone
+    # fills a 4:3 slide with no text under 12 pt, no two texts overlapping (for the
+    # default two kernels: four rows of kernels are too tall for it).
+    from diagram_gen import targets
+
+    spec = registry.get("many-filters")
+    data = spec.data()
+    assert spec.part_names(data) == ["kernels", "volume"]
+    layer = examples.multichannel_example()
+    expected = loop_conv(layer.image, layer.kernel, layer.bias)
+    slide = targets.SLIDES["4:3"]
+    for part, absent in (("kernels", ("volume-", "to-volume")), ("volume", ("input", "kernel"))):
+        fig = spec.draw(data, LIGHT, target=slide, part=part)
+        drawn = texts(fig)
+        gids = set(drawn) | set(patches(fig, Polygon)) | set(patches(fig, FancyArrowPatch))
+        for k in range(expected.shape[0]):
+            for (i, j), value in np.ndenumerate(expected[k]):
+                assert drawn[f"map-{k}-{i}-{j}"].get_text() == number(value)
+        assert not any(g.startswith(absent) for g in gids)
+        if part == "volume":
+            for (i, j), value in np.ndenumerate(expected[0]):
+                assert drawn[f"volume-value-{i}-{j}"].get_text() == number(value)
+        else:
+            assert "input-size" in drawn and "kernel-0-title" in drawn
+        assert_text_legible_unclipped_and_apart(fig)
+        fitted = targets.fit_figure(fig, slide, figure_id="many-filters", parts=[])
+        assert fitted.width <= 10 + 1e-6 and fitted.height <= 7.5 + 1e-6
+        assert fitted.min_text >= 12 - 1e-6

@@ -23,6 +23,7 @@ from matplotlib.colors import Normalize, to_hex, to_rgba
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 
+from diagram_gen import linked
 from diagram_gen.examples import format_number  # noqa: F401 (re-exported)
 from diagram_gen.style import Theme, hatch_colour, text_colour_on, weight_identity
 
@@ -267,8 +268,6 @@ class ProductLayout:
     pattern_inches: float = IMAGE_INCHES
 
 
-#: Cells of :data:`CELL_INCHES` with room around them (conv-linked's matrix panel).
-DEFAULT_LAYOUT = ProductLayout()
 #: The page column's layout: smaller cells, the same text, margins trimmed to the texts
 #: they hold.
 COLUMN_LAYOUT = ProductLayout(
@@ -277,7 +276,7 @@ COLUMN_LAYOUT = ProductLayout(
 
 
 def draw_matrix_product(
-    ax: Axes, data: MatrixProduct, *, theme: Theme, layout: ProductLayout = DEFAULT_LAYOUT
+    ax: Axes, data: MatrixProduct, *, theme: Theme, layout: ProductLayout = COLUMN_LAYOUT
 ) -> dict[str, list]:
     """Draw ``y = M x + b`` with every entry labelled; returns the artists by part.
 
@@ -737,3 +736,28 @@ def light_product_step(ax: Axes, step, theme: Theme, *, labelled: bool = True) -
         f"b-{o}-box" for o in step.outputs if any(p.get_gid() == f"b-{o}-box" for p in ax.patches)
     ]
     return light(ax, gids, theme)
+
+
+def product_links(
+    index: np.ndarray,
+    x: Sequence[float],
+    y: Sequence[float],
+    x_names: Sequence[str],
+    y_names: Sequence[str],
+) -> dict[str, linked.Link]:
+    """The linked elements of :func:`draw_matrix_product` (or, for a matrix too large to
+    label, of its entries' squares): entry ``(i, j)`` holds weight ``index[i, j]``
+    (-1: an untrainable zero), x's cells are the inputs and y's (with b's) the outputs."""
+    elements = linked.product_elements(index, "m-{row}-{col}")
+    if is_labelled(index.shape):
+        linked.tag_each(
+            elements, "input", x_names, x, lambda j: (f"x-{j}-box", f"x-{j}", f"x-name-{j}")
+        )
+        linked.tag_each(
+            elements,
+            "output",
+            y_names,
+            y,
+            lambda i: (f"y-{i}-box", f"y-{i}", f"y-name-{i}", f"b-{i}-box", f"b-{i}"),
+        )
+    return elements

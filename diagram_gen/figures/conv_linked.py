@@ -2,8 +2,9 @@
 
 Three views of the same computation, drawn from the same arrays: the image with the
 kernel, bias and output (the sliding window); ``y = C x + b`` (the weight matrix); and the
-inputs joined to the outputs by the kernel's weights (the network). The window and the
-matrix stand side by side, the network under them. Each step is one placement of the
+inputs joined to the outputs by the kernel's weights (the network). In the page column
+the three stack, each at most a column wide (the matrix in the column's cells); a slide
+shows one view at a time (``--part``). Each step is one placement of the
 kernel, lit in all three views at once: the patch and its output in the window, the
 matrix row with its input values and output, the output's edges in the network.
 """
@@ -101,7 +102,7 @@ def _draw_window(ax: Axes, data: LinkedData, theme: Theme, step: Step | None) ->
 
 
 def _draw_matrix(ax: Axes, data: LinkedData, theme: Theme, step: Step | None) -> None:
-    conv_matrix.draw_conv_matrix(ax, data.matrix, theme=theme)
+    conv_matrix.draw_conv_matrix(ax, data.matrix, theme=theme, layout=_matrix.COLUMN_LAYOUT)
     if step is not None:
         _matrix.light_product_step(ax, step, theme)
 

@@ -78,12 +78,12 @@ def draw_conv_matrix(
     data: ConvMatrixData,
     *,
     theme: Theme,
-    layout: _matrix.ProductLayout = _matrix.DEFAULT_LAYOUT,
+    layout: _matrix.ProductLayout = _matrix.COLUMN_LAYOUT,
 ) -> dict[str, list]:
     """Draw C with named shared weights and grey zeros, x above it, b and y beside it.
 
     ``layout`` sizes a labelled matrix (:class:`~diagram_gen.figures._matrix.ProductLayout`):
-    the page figure passes the column's, conv-linked's panel keeps the default.
+    the page column's by default.
     """
     if not _matrix.is_labelled(data.shape):
         rows, cols = data.shape
@@ -220,23 +220,8 @@ def links(data: ConvMatrixData) -> linked.Links:
 
 
 def link_elements(data: ConvMatrixData) -> dict[str, linked.Link]:
-    """The linked elements of :func:`draw_conv_matrix` (conv-linked's matrix panel too).
-
-    A matrix too large to label draws only its entries' squares, and those are linked."""
-    example = data.example
-    out_shape, in_shape = example.output().shape, example.image.shape
-    elements = linked.product_elements(data.index, "m-{row}-{col}")
-    if _matrix.is_labelled(data.shape):
-        x_names = [_position_name("x", idx, in_shape) for idx in np.ndindex(*in_shape)]
-        y_names = [_position_name("y", idx, out_shape) for idx in np.ndindex(*out_shape)]
-        linked.tag_each(
-            elements, "input", x_names, data.x, lambda j: (f"x-{j}-box", f"x-{j}", f"x-name-{j}")
-        )
-        linked.tag_each(
-            elements,
-            "output",
-            y_names,
-            data.y,
-            lambda i: (f"y-{i}-box", f"y-{i}", f"y-name-{i}", f"b-{i}-box", f"b-{i}"),
-        )
-    return elements
+    """The linked elements of :func:`draw_conv_matrix` (conv-linked's matrix panel too)."""
+    out_shape, in_shape = data.example.output().shape, data.example.image.shape
+    x_names = [_position_name("x", idx, in_shape) for idx in np.ndindex(*in_shape)]
+    y_names = [_position_name("y", idx, out_shape) for idx in np.ndindex(*out_shape)]
+    return _matrix.product_links(data.index, data.x, data.y, x_names, y_names)

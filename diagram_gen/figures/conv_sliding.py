@@ -32,6 +32,9 @@ MAX_PANELS = 4
 PANEL_COLUMNS = 2
 #: Horizontal gap between the pieces of the first row, and between panels, in cell units.
 SPACE = 1.2
+#: The parts (``--part``): the layer's pieces (image, kernel, bias, output), and the
+#: placement panels. A 4:3 slide cannot hold both with 12 pt text.
+PARTS = ("pieces", "placements")
 
 
 @dataclass(frozen=True)
@@ -53,22 +56,28 @@ def steps(data: SlidingData) -> list[Step]:
     return layer_steps(data.example)
 
 
+def parts(data: SlidingData) -> list[str]:
+    """The pieces and the placements: a 4:3 slide shows one at a time."""
+    return list(PARTS)
+
+
 def render(
     data: SlidingData,
     theme: Theme,
     step: Step | None = None,
     target: targets.Target | None = None,
+    part: str | None = None,
 ) -> Figure:
     """The still figure, or with ``step`` the first row and that one placement's panel.
 
     For the page the pieces stand in a row over the placements; on a slide they stand in
     a column beside them, which keeps the figure as wide as the slide allows and no
-    taller.
+    taller. ``part`` draws the pieces (in a row) or the placements alone, each with the
+    summary line.
     """
     fig, ax = _matrix.new_figure(theme)
-    draw_conv_sliding(
-        ax, data, theme=theme, step=step, beside=target is not None and target.is_slide
-    )
+    beside = part is None and target is not None and target.is_slide
+    draw_conv_sliding(ax, data, theme=theme, step=step, beside=beside, part=part)
     return fig
 
 
@@ -86,11 +95,13 @@ def draw_conv_sliding(
     theme: Theme,
     step: Step | None = None,
     beside: bool = False,
+    part: str | None = None,
 ) -> dict[str, list]:
     """Draw the image, kernel, bias and output, then one panel per chosen placement.
 
     The pieces stand in a row over the panels, or with ``beside`` in a column left of
-    them (for a slide: wide and not tall). With ``step``, the panel is that step's
+    them (for a slide: wide and not tall); ``part`` (:data:`PARTS`) draws the pieces
+    or the panels alone, under the summary line. With ``step``, the panel is that step's
     placement alone, the summary line is the step's text, and the pieces light the image
     cells it reads and the output it writes (:func:`diagram_gen.figures._matrix.light`).
     """
@@ -108,6 +119,13 @@ def draw_conv_sliding(
         )
         pieces_right, pieces_bottom = _draw_pieces_column(ax, 0.0, row + 0.25, s, artists, theme)
         x0, row = pieces_right + SPACE, row + 0.25
+    elif part == "placements":
+        row = 0.35
+        artists["titles"].append(
+            ax.text(0, _grid.baseline(row), summary, ha="left", va="baseline", gid="summary")
+        )
+        pieces_right, pieces_bottom = 0.0, 0.0
+        x0, row = 0.0, row + 0.45
     else:
         pieces_right, pieces_bottom = _draw_pieces_row(ax, s, artists, theme)
         row = pieces_bottom + 0.55
@@ -115,12 +133,19 @@ def draw_conv_sliding(
             ax.text(0, _grid.baseline(row), summary, ha="left", va="baseline", gid="summary")
         )
         x0, row = 0.0, row + 0.55
+    if part == "pieces":
+        right = max(pieces_right, summary_width)
+        _matrix.fit(ax.figure, ax, (-0.35, right + 0.35), (-0.1, row - 0.2))
+        if step is not None:
+            artists["lit"] = _matrix.light(ax, step_gids(s, step), theme)
+        return artists
     # The panels, in a grid whose cells fit the widest and tallest panel.
     sizes = [_grid.panel_size(ax, s, s.placements[p]) for p in data.shown]
     panel_w = max(w for w, _ in sizes)
     panel_h = max(h for _, h in sizes)
     columns = min(PANEL_COLUMNS, len(data.shown))
-    gap = 0.3 if beside else 0.4
+    # Closer on a slide (a 4:3 slide holds the placements alone only just).
+    gap = 0.3 if beside else 0.25 if part == "placements" else 0.4
     for n, p in enumerate(data.shown):
         i, j = s.placements[p].index
         heading = (
@@ -133,7 +158,7 @@ def draw_conv_sliding(
     right = max(pieces_right, summary_width, x0 + columns * panel_w + (columns - 1) * SPACE)
     bottom = max(pieces_bottom, row + rows_of_panels * panel_h + (rows_of_panels - 1) * gap)
     _matrix.fit(ax.figure, ax, (-0.35, right + 0.35), (-0.1, bottom + 0.25))
-    if step is not None:
+    if step is not None and part != "placements":
         artists["lit"] = _matrix.light(ax, step_gids(s, step), theme)
     return artists
 

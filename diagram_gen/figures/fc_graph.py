@@ -14,7 +14,7 @@ import numpy as np
 from matplotlib.colors import to_hex
 from matplotlib.figure import Figure
 
-from diagram_gen import examples
+from diagram_gen import examples, linked
 from diagram_gen.examples import Dense, format_number
 from diagram_gen.figures import _network
 from diagram_gen.figures._network import Edge, KeyItem
@@ -160,3 +160,16 @@ def alt_text(data: FcGraphData) -> str:
         f"inputs plus the bias written under it, b = "
         f"({_network.join_numbers(data.layer.bias)})."
     )
+
+
+def links(data: FcGraphData) -> linked.Links:
+    """The nodes as inputs and outputs, every edge its own weight."""
+    rows, cols = data.shape
+    elements = _network.graph_links(
+        linked.dense_index(data.shape),
+        _network.position_names("x", (1, cols)),
+        _network.position_names("y", (1, rows)),
+        x=data.layer.x,
+        y=data.y,
+    )
+    return linked.Links(linked.dense_group(data.layer), elements)

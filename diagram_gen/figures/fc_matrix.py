@@ -11,7 +11,7 @@ from dataclasses import dataclass
 import numpy as np
 from matplotlib.figure import Figure
 
-from diagram_gen import examples
+from diagram_gen import examples, linked
 from diagram_gen.examples import Dense, subscript
 from diagram_gen.figures import _matrix
 from diagram_gen.style import Theme
@@ -98,3 +98,14 @@ def alt_text(data: FcMatrixData) -> str:
             "pixel per weight, blue for positive and orange for negative weights."
         )
     return text
+
+
+def links(data: FcMatrixData) -> linked.Links:
+    """W's entries, each its own weight, x's and y's cells, by their gids."""
+    rows, cols = data.shape
+    names = (
+        [f"x{subscript(j + 1)}" for j in range(cols)],
+        [f"y{subscript(i + 1)}" for i in range(rows)],
+    )
+    elements = _matrix.product_links(linked.dense_index(data.shape), data.layer.x, data.y, *names)
+    return linked.Links(linked.dense_group(data.layer), elements)

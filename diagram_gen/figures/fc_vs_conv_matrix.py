@@ -24,10 +24,11 @@ TITLE = "The same shape, two layers: fully connected and convolutional"
 example = examples.conv_example
 
 #: Grid units between the two matrices.
-GAP = 1.0
+GAP = 0.8
 #: Inches per cell when every entry is labelled: the two 9-column matrices side by side
-#: are 9.3 in, shown in the 7.2 in page column with their 11 pt text at 8.5 pt.
-CELL_INCHES = 0.48
+#: are 8.9 in, shown in the 7.2 in page column with their 11 pt text at 8.8 pt, and
+#: fitted to a 4:3 slide (10 in across) at 12.3 pt.
+CELL_INCHES = 0.465
 #: Inches across both images when the matrices are too large to label.
 IMAGE_WIDTH = 8.5
 #: Points: the cells' numbers, the titles and the parameter counts.

@@ -51,6 +51,9 @@ ROW_GAP = 0.55
 VOLUME_DROP = 0.5
 LEG_GAP = 0.3
 SIZE_FONT = 12
+#: The parts (``--part``): the input through the kernels into the maps, and the maps
+#: stacked into the output volume. A 4:3 slide holds either with 12 pt text, not both.
+PARTS = ("kernels", "volume")
 
 
 @dataclass(frozen=True)
@@ -119,26 +122,45 @@ def compute(example: ConvLayer) -> ManyFiltersData:
     )
 
 
-def render(data: ManyFiltersData, theme: Theme, target: targets.Target | None = None) -> Figure:
+def parts(data: ManyFiltersData) -> list[str]:
+    """The kernels and the volume: a 4:3 slide shows one at a time."""
+    return list(PARTS)
+
+
+def render(
+    data: ManyFiltersData,
+    theme: Theme,
+    target: targets.Target | None = None,
+    part: str | None = None,
+) -> Figure:
     """In the page column the output volume lies under the maps; on a slide, whichever
-    of that and the one-row flow (input, kernels, maps, volume) reads larger."""
+    of that and the one-row flow (input, kernels, maps, volume) reads larger. ``part``
+    draws the input, kernels and maps, or the maps and the volume (in a row)."""
 
     def build(in_a_row: bool) -> Figure:
         fig, ax = _matrix.new_figure(theme)
-        draw_many_filters(ax, data, theme=theme, in_a_row=in_a_row)
+        draw_many_filters(ax, data, theme=theme, in_a_row=in_a_row, part=part)
         return fig
 
+    if part is not None:
+        return build(part == "volume")
     return _network.for_target(build, target)
 
 
 def draw_many_filters(
-    ax: Axes, data: ManyFiltersData, *, theme: Theme, in_a_row: bool = False
+    ax: Axes,
+    data: ManyFiltersData,
+    *,
+    theme: Theme,
+    in_a_row: bool = False,
+    part: str | None = None,
 ) -> dict[str, list]:
     """Draw the input stack, one row per kernel with its map, and the output volume.
 
     The volume lies under the maps, the arrows from the maps turning down into it (the
     page column, which has no room for a fourth column); ``in_a_row`` sets it right of
-    the maps instead.
+    the maps instead. ``part`` (:data:`PARTS`) leaves out the volume (``kernels``) or
+    the input and the kernels (``volume``).
 
     Gids: ``input-{s}-front|top|side`` (channel s of the input stack), ``input-value-r-c``
     (channel 1's numbers), ``kernel-{k}-{s}-…`` (slice s of kernel k),
@@ -156,6 +178,7 @@ def draw_many_filters(
     font = 11 if data.unit >= 0.9 else 9.5
     title_room = _grid.TITLE_ROOM
     artists: dict[str, list] = {"maps": [], "titles": [], "arrows": [], "volume": []}
+    with_kernels, with_volume = part != "volume", part != "kernels"
 
     in_stack = Stack(height, width, c_in, thickness=0.3)
     k_stack = Stack(kh, kw, c_in, thickness=0.3)
@@ -183,39 +206,66 @@ def draw_many_filters(
         centres.append(mid)
         # The kernel: a stack of c_in slices in the kernel's colour.
         k_origin = (k_x, mid - k_h / 2)
-        _volume.draw_stack(
-            ax,
-            proj,
-            k_origin,
-            k_stack,
-            fills=[theme.weight_colour(k)] * c_in,
-            theme=theme,
-            gid=f"kernel-{k}",
-        )
-        artists["titles"].append(
-            _grid.title(
+        if with_kernels:
+            _volume.draw_stack(
                 ax,
-                k_x,
-                k_origin[1] - rise_k - 0.25,
-                titles[k],
+                proj,
+                k_origin,
+                k_stack,
+                fills=[theme.weight_colour(k)] * c_in,
                 theme=theme,
-                gid=f"kernel-{k}-title",
+                gid=f"kernel-{k}",
             )
-        )
+            artists["titles"].append(
+                _grid.title(
+                    ax,
+                    k_x,
+                    k_origin[1] - rise_k - 0.25,
+                    titles[k],
+                    theme=theme,
+                    gid=f"kernel-{k}-title",
+                )
+            )
         # The map, numbered when the cells are large enough.
         m_top = mid - map_h / 2
         artists["titles"].append(
             _grid.title(ax, map_x, m_top - 0.25, map_titles[k], theme=theme, gid=f"map-{k}-title")
         )
         artists["maps"] += _draw_map(ax, map_x, m_top, data.maps[k], u, font, theme, f"map-{k}")
-        artists["arrows"].append(
-            _arrow(ax, (k_x + k_w + 0.15, mid), (map_x - 0.15, mid), theme, f"to-map-{k}")
-        )
+        if with_kernels:
+            artists["arrows"].append(
+                _arrow(ax, (k_x + k_w + 0.15, mid), (map_x - 0.15, mid), theme, f"to-map-{k}")
+            )
     rows_bottom = top0 + (c_out - 1) * row_h + body
-
-    # The input, centred on the rows, and an arrow from it to every kernel.
     block_mid = (top0 + rows_bottom) / 2
     in_origin = (0.0, block_mid - height * u / 2)
+    if with_kernels:
+        _draw_input(ax, proj, data, in_origin, in_stack, centres, (in_w, k_x), font, artists, theme)
+    left = 0.0 if with_kernels else map_x
+    bottom = max(rows_bottom, in_origin[1] + height * u + 1.3) if with_kernels else rows_bottom
+    right = 0.0
+    if with_volume:
+        right, volume_bottom = _draw_volume(
+            ax, proj, data, (map_x, map_w), centres, rows_bottom, in_a_row, artists, theme
+        )
+        bottom = max(bottom, volume_bottom)
+    for text in artists["titles"]:
+        for line in text.get_text().split("\n"):
+            width = _grid.text_width(ax, line, text.get_fontsize())
+            right = max(right, text.get_position()[0] + width)
+    right = max(right, map_x + out_w * u)
+    top = min(text.get_position()[1] for text in artists["titles"]) - 0.55  # cap height
+    _matrix.fit(ax.figure, ax, (left - 0.35, right + 0.35), (top - 0.1, bottom + 0.2))
+    return artists
+
+
+def _draw_input(ax, proj, data, in_origin, in_stack, centres, xs, font, artists, theme) -> None:
+    """The input, centred on the rows, and an arrow from it to every kernel."""
+    c_in, height, _ = data.image.shape
+    u = proj.unit
+    in_w, k_x = xs
+    rise_in = -in_stack.depth * proj.step[1]
+    block_mid = in_origin[1] + height * u / 2
     _volume.draw_stack(
         ax,
         proj,
@@ -246,7 +296,23 @@ def draw_many_filters(
             _arrow(ax, (in_w + 0.15, block_mid), (k_x - 0.15, mid), theme, f"to-kernel-{k}")
         )
 
-    # The output volume: the maps stacked, map 1 in front, with its shape.
+
+def _draw_volume(
+    ax, proj, data, maps_x, centres, rows_bottom, in_a_row, artists, theme
+) -> tuple[float, float]:
+    """The output volume: the maps stacked, map 1 in front, with its shape, and the
+    arrows from the maps into it; returns its right edge and its bottom."""
+    c_out = data.kernels.shape[0]
+    out_h, out_w = data.maps.shape[1:]
+    u = proj.unit
+    map_x, map_w = maps_x
+    map_h = out_h * u
+    title_room = _grid.TITLE_ROOM
+    font = 11 if data.unit >= 0.9 else 9.5
+    out_stack = Stack(out_h, out_w, c_out, thickness=0.3)
+    rise_out = -out_stack.depth * proj.step[1]
+    dx = proj.step[0]
+    block_mid = (min(centres) + max(centres)) / 2
     if in_a_row:
         vol_x = map_x + map_w + FAN_ROOM - 0.3
         vol_origin = (vol_x, block_mid - map_h / 2)
@@ -295,14 +361,7 @@ def draw_many_filters(
             "feature maps",
         )
     )
-    for text in artists["titles"]:
-        for line in text.get_text().split("\n"):
-            width = _grid.text_width(ax, line, text.get_fontsize())
-            right = max(right, text.get_position()[0] + width)
-    bottom = max(rows_bottom, in_origin[1] + height * u + 1.3, vol_origin[1] + map_h + 1.3)
-    top = min(text.get_position()[1] for text in artists["titles"]) - 0.55  # cap height
-    _matrix.fit(ax.figure, ax, (-0.35, right + 0.35), (top - 0.1, bottom + 0.2))
-    return artists
+    return right, vol_origin[1] + map_h + 1.3
 
 
 def _draw_map(

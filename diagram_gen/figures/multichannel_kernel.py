@@ -57,6 +57,12 @@ STACK_DEPTH = 0.5
 #: Room above the row of the sum (for its titles) and before the stacks, in cell units.
 SUM_ROOM = 1.3
 STACK_ROOM = 1.1
+#: The table's row names.
+LABELS = ("input x", "kernel 1", "result")
+#: In the table drawn alone (a slide's part): room for an operator between its rows, and
+#: above it for the channels' headings, in cell units.
+PART_OPERATOR_ROOM = 0.55
+PART_TOP = 0.6
 
 
 @dataclass(frozen=True)
@@ -130,10 +136,17 @@ def compute(example: ConvLayer) -> MultichannelData:
     )
 
 
-def render(data: MultichannelData, theme: Theme) -> Figure:
+def render(data: MultichannelData, theme: Theme, part: str | None = None) -> Figure:
+    """The still figure, or one of its :func:`parts` alone (for a slide)."""
     fig, ax = _matrix.new_figure(theme)
-    draw_multichannel_kernel(ax, data, theme=theme)
+    draw_multichannel_kernel(ax, data, theme=theme, part=part)
     return fig
+
+
+def parts(data: MultichannelData) -> list[str]:
+    """The table of channels, slices and results, then their sum with the worked cell:
+    one under the other they are about 13 in tall, so a slide shows one at a time."""
+    return ["table", "sum"]
 
 
 def weight_number(kernel_shape: tuple[int, ...], channel: int, row: int, col: int) -> int:
@@ -153,8 +166,13 @@ def part_fill(theme: Theme) -> str:
     return _volume.mix(theme.output, theme.background, PART_FADE)
 
 
-def draw_multichannel_kernel(ax: Axes, data: MultichannelData, *, theme: Theme) -> dict:
+def draw_multichannel_kernel(
+    ax: Axes, data: MultichannelData, *, theme: Theme, part: str | None = None
+) -> dict:
     """Draw the table of channels, slices and results, the output and the worked sum.
+
+    ``part`` draws one of :func:`parts` alone: the table (kept compact for a slide), or
+    the sum with the output, the volumes and the worked cell.
 
     Gids: ``input-{c}-r-c`` (channel values), ``slice-{c}-a-b`` (weights),
     ``part-{c}-i-j`` (per-channel results), ``bias``, ``output-i-j``, the frames
@@ -165,80 +183,27 @@ def draw_multichannel_kernel(ax: Axes, data: MultichannelData, *, theme: Theme) 
     kh, kw = data.kernel.shape[1:]
     out_h, out_w = data.output.shape
     i0, j0 = data.cell
-    fills = weight_fills(data.kernel, theme)
     faded = part_fill(theme)
     artists: dict[str, list] = {"input": [], "slices": [], "parts": [], "labels": []}
 
-    # Row labels on the left, then one column per channel.
-    labels = ("input x", "kernel 1", "result")
-    left = max(_grid.text_width(ax, t, _grid.TITLE_FONT) for t in labels) + 0.4
-    top = _grid.TITLE_ROOM
-    slice_top = top + height + OPERATOR_ROOM
-    part_top = slice_top + kh + OPERATOR_ROOM
-    for text, row_top, rows in zip(
-        labels, (top, slice_top, part_top), (height, kh, out_h), strict=True
-    ):
-        artists["labels"].append(
-            _grid.title(
-                ax,
-                left - 0.4,
-                _grid.baseline(row_top + rows / 2),
-                text,
-                theme=theme,
-                gid=f"row-{text.split()[0]}",
-                ha="right",
-            )
-        )
+    compact = part == "table"
+    widest = max(_grid.text_width(ax, t, _grid.TITLE_FONT) for t in LABELS)
+    left = 0.55 if compact else widest + 0.4
     column = max(width, kw, out_w)
-    for c in range(channels):
-        x = left + c * (column + COLUMN_GAP)
-        artists["labels"].append(
-            _grid.title(ax, x, top - 0.25, f"channel {c + 1}", theme=theme, gid=f"head-{c}")
-        )
-        artists["input"] += _grid.draw_image(
-            ax, x, top, data.image[c], theme=theme, gid=f"input-{c}"
-        )["texts"]
-        _grid.frame(ax, x + j0, top + i0, kw, kh, colour=theme.kernel, gid=f"patch-{c}")
-        centre = x + width / 2
-        _operator(ax, centre, top + height + OPERATOR_ROOM / 2, "∗", gid=f"conv-{c}")
-        sx = x + (width - kw) / 2
-        for (a, b), w in np.ndenumerate(data.kernel[c]):
-            artists["slices"].append(
-                cell(
-                    ax,
-                    sx + b,
-                    slice_top + a,
-                    fills[c, a, b],
-                    f"{data.names[weight_number(data.kernel.shape, c, a, b)]}\n{format_number(w)}",
-                    theme,
-                    gid=f"slice-{c}-{a}-{b}",
-                    fontsize=_grid.NAME_FONT,
-                )[1]
-            )
-        _grid.frame(
-            ax, sx, slice_top, kw, kh, colour=theme.kernel, gid=f"slice-{c}-frame", linewidth=2.5
-        )
-        _operator(ax, centre, slice_top + kh + OPERATOR_ROOM / 2, "=", gid=f"equals-{c}")
-        px = x + (width - out_w) / 2
-        for (i, j), value in np.ndenumerate(data.parts[c]):
-            artists["parts"].append(
-                cell(
-                    ax,
-                    px + j,
-                    part_top + i,
-                    faded,
-                    format_number(value),
-                    theme,
-                    gid=f"part-{c}-{i}-{j}",
-                )[1]
-            )
-        _grid.frame(ax, px + j0, part_top + i0, 1, 1, colour=theme.kernel, gid=f"part-{c}-frame")
-        if c < channels - 1:
-            _operator(ax, x + column + COLUMN_GAP / 2, part_top + out_h / 2, "+", gid=f"plus-{c}")
+    if part == "sum":
+        sum_top = SUM_ROOM - 0.45
+    else:
+        top = PART_TOP if compact else _grid.TITLE_ROOM
+        part_top = _draw_table(ax, data, artists, left, top, theme=theme, compact=compact)
+        if compact:
+            right = left + channels * column + (channels - 1) * COLUMN_GAP
+            bottom = part_top + out_h
+            _matrix.fit(ax.figure, ax, (-0.35, right + 0.35), (-0.1, bottom + 0.15))
+            return artists
+        sum_top = part_top + out_h + SUM_ROOM
 
     # The sum, in a row of its own under the results (the page column has no room for
     # it beside them): + bias = output map, then the same layer as volumes.
-    sum_top = part_top + out_h + SUM_ROOM
     artists["labels"].append(
         _grid.title(
             ax,
@@ -277,6 +242,10 @@ def draw_multichannel_kernel(ax: Axes, data: MultichannelData, *, theme: Theme) 
     )
     stacks_right, stacks_bottom = _draw_stacks(ax, data, stacks_x, sum_top, theme=theme)
     right = max(stacks_right, left + channels * column + (channels - 1) * COLUMN_GAP)
+    rows = sum_rows(data)
+    table = _grid.columns(ax, rows)
+    if part == "sum":
+        right = stacks_right
 
     # The worked-out cell, channel by channel, then the total.
     y = max(sum_top + out_h, stacks_bottom) + 0.75
@@ -285,13 +254,16 @@ def draw_multichannel_kernel(ax: Axes, data: MultichannelData, *, theme: Theme) 
         f"{name}, the framed cell: {channels * kh * kw} products (the kernel's "
         f"{channels} slices times the framed patches) plus the bias"
     )
+    # Alone (on a slide), the heading is wrapped to the drawing under it.
+    lines = [heading] if part is None else _grid.wrap(ax, heading, max(right, table.width))
     artists["labels"].append(
-        ax.text(0, _grid.baseline(y), heading, ha="left", va="baseline", gid="sum-heading")
-    )
-    right = max(right, _grid.text_width(ax, heading))
-    y += _grid.LINE * 1.25
-    rows = sum_rows(data)
-    table = _grid.columns(ax, rows)
+        ax.text(
+            0, _grid.baseline(y), "\n".join(lines), ha="left", va="baseline",
+            linespacing=1.3, gid="sum-heading",
+        )
+    )  # fmt: skip
+    right = max([right] + [_grid.text_width(ax, line) for line in lines])
+    y += _grid.LINE * 1.25 + 0.5 * (len(lines) - 1)
     artists["sum"] = _grid.draw_rows(ax, 0, y, rows, theme=theme, gid="sum", table=table)
     total = [total_row(data)]
     y_total = y + _grid.LINE * (len(rows) + 0.25)
@@ -301,6 +273,88 @@ def draw_multichannel_kernel(ax: Axes, data: MultichannelData, *, theme: Theme) 
     bottom = y_total + _grid.LINE * 0.5
     _matrix.fit(ax.figure, ax, (-0.35, right + 0.35), (-0.1, bottom + 0.3))
     return artists
+
+
+def _draw_table(
+    ax: Axes, data: MultichannelData, artists: dict, left: float, top: float, *,
+    theme: Theme, compact: bool = False,
+) -> float:  # fmt: skip
+    """The table: one column per channel, its input over its kernel slice over what that
+    gives, the rows named on the left; ``compact`` (a slide's part) has less room between
+    the rows and upright row names. Returns the top of the results' row."""
+    height, width = data.image.shape[1:]
+    kh, kw = data.kernel.shape[1:]
+    out_w = data.output.shape[1]
+    out_h = data.output.shape[0]
+    i0, j0 = data.cell
+    fills = weight_fills(data.kernel, theme)
+    faded = part_fill(theme)
+    channels = data.channels
+    # Row labels on the left (turned upright when compact), then one column per channel.
+    operator = PART_OPERATOR_ROOM if compact else OPERATOR_ROOM
+    slice_top = top + height + operator
+    part_top = slice_top + kh + operator
+    for text, row_top, rows in zip(
+        LABELS, (top, slice_top, part_top), (height, kh, out_h), strict=True
+    ):
+        place = (
+            {"x": left / 2, "y": row_top + rows / 2, "rotation": 90, "va": "center",
+             "ha": "center"}
+            if compact
+            else {"x": left - 0.4, "y": _grid.baseline(row_top + rows / 2), "ha": "right"}
+        )  # fmt: skip
+        x, y = place.pop("x"), place.pop("y")
+        artists["labels"].append(
+            _grid.title(ax, x, y, text, theme=theme, gid=f"row-{text.split()[0]}", **place)
+        )
+    column = max(width, kw, out_w)
+    for c in range(channels):
+        x = left + c * (column + COLUMN_GAP)
+        artists["labels"].append(
+            _grid.title(ax, x, top - 0.25, f"channel {c + 1}", theme=theme, gid=f"head-{c}")
+        )
+        artists["input"] += _grid.draw_image(
+            ax, x, top, data.image[c], theme=theme, gid=f"input-{c}"
+        )["texts"]
+        _grid.frame(ax, x + j0, top + i0, kw, kh, colour=theme.kernel, gid=f"patch-{c}")
+        centre = x + width / 2
+        _operator(ax, centre, top + height + operator / 2, "∗", gid=f"conv-{c}")
+        sx = x + (width - kw) / 2
+        for (a, b), w in np.ndenumerate(data.kernel[c]):
+            artists["slices"].append(
+                cell(
+                    ax,
+                    sx + b,
+                    slice_top + a,
+                    fills[c, a, b],
+                    f"{data.names[weight_number(data.kernel.shape, c, a, b)]}\n{format_number(w)}",
+                    theme,
+                    gid=f"slice-{c}-{a}-{b}",
+                    fontsize=_grid.NAME_FONT,
+                )[1]
+            )
+        _grid.frame(
+            ax, sx, slice_top, kw, kh, colour=theme.kernel, gid=f"slice-{c}-frame", linewidth=2.5
+        )
+        _operator(ax, centre, slice_top + kh + operator / 2, "=", gid=f"equals-{c}")
+        px = x + (width - out_w) / 2
+        for (i, j), value in np.ndenumerate(data.parts[c]):
+            artists["parts"].append(
+                cell(
+                    ax,
+                    px + j,
+                    part_top + i,
+                    faded,
+                    format_number(value),
+                    theme,
+                    gid=f"part-{c}-{i}-{j}",
+                )[1]
+            )
+        _grid.frame(ax, px + j0, part_top + i0, 1, 1, colour=theme.kernel, gid=f"part-{c}-frame")
+        if c < channels - 1:
+            _operator(ax, x + column + COLUMN_GAP / 2, part_top + out_h / 2, "+", gid=f"plus-{c}")
+
+    return part_top
 
 
 def _operator(ax: Axes, x: float, y: float, text: str, *, gid: str):

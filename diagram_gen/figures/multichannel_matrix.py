@@ -27,9 +27,9 @@ TITLE = "Several channels: a weight matrix made of blocks"
 GAP = 0.6
 BAND = 0.8
 #: Inches per cell when every entry is labelled, and the points of every text there but
-#: the symbols: the 18 columns, b and y are 10.3 in wide, so that the page column (7.2
-#: in) shows the 12 pt text at 8.3 pt, 11 CSS px.
-LABELLED_INCHES = 0.42
+#: the symbols: the 18 columns, b and y are 9.9 in wide, so that the page column (7.2
+#: in) shows the 12 pt text at 8.7 pt, 11.6 CSS px, and a 4:3 slide (10 in) at 12.1 pt.
+LABELLED_INCHES = 0.405
 TEXT_FONT = 12
 
 

@@ -44,6 +44,10 @@ RING = 0.36
 LINE = 0.6
 #: How far a window's frame lies inside its cells, so touching windows stay apart.
 INSET = 0.07
+#: The panels as parts (``--part``): a 4:3 slide holds one with 12 pt text, not both.
+PARTS = ("max", "average")
+#: Each part's panel kind (the gids' prefix).
+_KINDS = {"max": "max", "average": "avg"}
 
 
 @dataclass(frozen=True)
@@ -171,23 +175,32 @@ def steps(data: PoolingData) -> list[Step]:
     )
 
 
+def parts(data: PoolingData) -> list[str]:
+    """Each panel is a part: a 4:3 slide shows one at a time."""
+    return list(PARTS)
+
+
 def render(
     data: PoolingData,
     theme: Theme,
     step: Step | None = None,
     target: targets.Target | None = None,
+    part: str | None = None,
 ) -> Figure:
     """The still figure, or with ``step`` its window's cells and output lit in both panels.
 
-    The panels stand one under the other in the page column, side by side on a slide.
+    The panels stand one under the other in the page column, side by side on a slide;
+    ``part`` draws one panel alone, under the same sentence.
     """
     fig, ax = _matrix.new_figure(theme)
-    draw_pooling(ax, data, theme=theme, beside=target is not None and target.is_slide)
+    kinds = (_KINDS[part],) if part is not None else ("max", "avg")
+    beside = part is None and target is not None and target.is_slide
+    draw_pooling(ax, data, theme=theme, beside=beside, kinds=kinds)
     if step is not None:
         width = data.image.shape[1]
         out_w = data.max_out.shape[1]
         gids = []
-        for kind in ("max", "avg"):
+        for kind in kinds:
             gids += [f"{kind}-x-{c // width}-{c % width}-box" for c in step.inputs]
             gids += [f"{kind}-y-{o // out_w}-{o % out_w}-box" for o in step.outputs]
         _matrix.light(ax, gids, theme)
@@ -398,25 +411,35 @@ def panel_width(ax: Axes, data: PoolingData) -> float:
 
 
 def draw_pooling(
-    ax: Axes, data: PoolingData, *, theme: Theme, beside: bool = False
+    ax: Axes,
+    data: PoolingData,
+    *,
+    theme: Theme,
+    beside: bool = False,
+    kinds: tuple[str, ...] = ("max", "avg"),
 ) -> dict[str, list]:
-    """A sentence on the windows, then the max panel and the average panel, a note under
-    each: one under the other (the page column has room for one), or ``beside``."""
+    """A sentence on the windows, then the max panel and the average panel (or only
+    ``kinds``), a note under each: one under the other (the page column has room for
+    one), or ``beside``."""
     height = data.image.shape[0]
     out_h = data.max_out.shape[0]
     panel = panel_width(ax, data)
-    right = 2 * panel + SPACE if beside else panel
+    right = len(kinds) * panel + (len(kinds) - 1) * SPACE if beside else panel
     artists: dict[str, list] = {}
     lines = _grid.wrap(ax, _summary(data), right)
     artists["summary"] = [
         ax.text(0, 0.1, "\n".join(lines), ha="left", va="top", linespacing=1.3, gid="summary")
     ]
-    y0 = 0.1 + 0.5 * len(lines) + 0.2
+    # One panel alone (a part) sits closer under the sentence: a 4:3 slide holds it and
+    # a step's text above it with 12 pt text only just.
+    y0 = 0.1 + 0.5 * len(lines) + (0.2 if len(kinds) > 1 else 0.0)
     body = max(height, out_h) + (0.3 if data.unused[1] else 0.0)
     notes_at = _grid.TITLE_ROOM + body + 0.35 + LINE * len(data.windows) + 0.2
     artists["notes"] = []
     bottom = y0
-    for n, (kind, note) in enumerate(zip(("max", "avg"), _notes(data), strict=True)):
+    notes = dict(zip(("max", "avg"), _notes(data), strict=True))
+    for n, kind in enumerate(kinds):
+        note = notes[kind]
         x, y = (n * (panel + SPACE), y0) if beside else (0.0, bottom + (0.4 if n else 0.0))
         artists[kind] = draw_pool_panel(ax, x, y, data, kind, theme=theme)
         wrapped = _grid.wrap(ax, note, panel, _grid.TITLE_FONT)

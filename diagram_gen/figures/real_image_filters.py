@@ -174,8 +174,8 @@ def compute(photograph: Photograph) -> FilterData:
 # Drawing
 # ----------------------------------------------------------------------------------------
 
-#: Laid out for the page column: 8.2 in with text of 9.6 pt and up is 11.5 CSS px in the
-#: 7.17 in column, and 6 in down leaves it 12 pt once scaled to fill a 16:9 slide.
+#: Laid out for the page column: 8.2 in with text of 10 pt and up is 11.7 CSS px in the
+#: 7.17 in column, and 12.2 pt once scaled to a 4:3 slide's 10 in (12.5 pt on 16:9).
 FIG_WIDTH, FIG_HEIGHT = 8.2, 5.99
 MAP_INCHES = 1.35
 MAP_GAP = 0.28
@@ -186,9 +186,9 @@ ZOOM_CELL = 0.36  # inches per zoomed pixel
 TRACE_CELL = 0.32  # inches per cell of the kernel in the traced sum
 PIXEL_CELL = 0.46  # inches per cell of the output pixel's neighbourhood
 MAP_FONT = 10.5
-CELL_FONT = 9.6
-SUM_FONT = 9.6
-NOTE_FONT = 9.6
+CELL_FONT = 10.0
+SUM_FONT = 10.0
+NOTE_FONT = 10.0
 #: Inches from the top of the maps to the top of the notes under them (under the kernel).
 NOTE_DROP = 3 * KERNEL_CELL + 0.3
 #: Inches from the top of the figure to the traced pixel's row.

@@ -45,11 +45,17 @@ MARK_EVERY_TARGET = 10
 #: Inches, and where each panel's axes go (left, bottom, width, height, in fractions of
 #: the figure): in the page column (7.17 in) the two panels stack; on a slide they stand
 #: side by side, 9.2 in wide so that the smallest text (the exponents of the tick labels,
-#: 8.4 pt) is 12 pt once the figure fills a 16:9 or a 4:3 slide.
+#: 8.4 pt) is 12 pt once the figure fills a 16:9 slide. A 4:3 slide (10 in) would need
+#: them within 7 in: there it shows one panel at a time (:func:`parts`).
 LAYOUTS = {
     "page": ((7.0, 7.8), (0.135, 0.615, 0.8, 0.33), (0.135, 0.105, 0.8, 0.33)),
     "slide": ((9.2, 4.7), (0.09, 0.13, 0.37, 0.74), (0.565, 0.13, 0.37, 0.74)),
 }
+#: One panel alone (a part): 6.8 in wide, so that its 8.4 pt exponents are 12.4 pt on a
+#: 4:3 slide, and the axes where the page layout has them.
+PART_LAYOUT = ((6.8, 4.3), (0.14, 0.15, 0.8, 0.7))
+#: The panels as parts (``--part``), in drawing order.
+PARTS = ("losses", "differences")
 
 
 @dataclass(frozen=True)
@@ -87,12 +93,29 @@ def compute(setup: training.Setup) -> TiedTrainingData:
     return TiedTrainingData(training.train(setup), training.train(setup, tie=False))
 
 
-def render(data: TiedTrainingData, theme: Theme, target: targets.Target | None = None) -> Figure:
-    """Both panels, stacked for the page column, side by side for a slide."""
-    layout = "slide" if target is not None and target.is_slide else "page"
-    size, *_ = LAYOUTS[layout]
-    fig = _lineplot.new_figure(theme, size)
-    draw_tied_training(fig, data, theme=theme, layout=layout)
+def parts(data: TiedTrainingData) -> list[str]:
+    """Each panel is a part: a 4:3 slide shows one at a time."""
+    return list(PARTS)
+
+
+def render(
+    data: TiedTrainingData,
+    theme: Theme,
+    target: targets.Target | None = None,
+    part: str | None = None,
+) -> Figure:
+    """Both panels, stacked for the page column, side by side for a slide; or the panel
+    named ``part`` alone."""
+    if part is not None:
+        size, at = PART_LAYOUT
+        fig = _lineplot.new_figure(theme, size)
+        draw = draw_losses if part == PARTS[0] else draw_differences
+        draw(fig.add_axes(at), data, theme=theme)
+    else:
+        layout = "slide" if target is not None and target.is_slide else "page"
+        size, *_ = LAYOUTS[layout]
+        fig = _lineplot.new_figure(theme, size)
+        draw_tied_training(fig, data, theme=theme, layout=layout)
     # Axis labels and tick labels find their places when the figure is drawn; draw it
     # once (without rendering pixels) so the figure that is returned is already laid out.
     fig.draw_without_rendering()

@@ -191,15 +191,38 @@ def steps(data: DirectData) -> list[Step]:
     return result
 
 
-def render(data: DirectData, theme: Theme, step: Step | None = None) -> Figure:
-    """The still figure, or with ``step`` its placement framed, the cells it reads and the
-    output it writes lit, and its text written above."""
+def parts(data: DirectData) -> list[str]:
+    """The rules (with the input and both kernels), the convolution (the padded input, the
+    output beside it and what the zeros are) and the framed placement's sum: one under
+    the other they are about 15 in tall, so a slide shows one at a time."""
+    return list(PARTS)
+
+
+#: The parts, in reading order.
+PARTS = ("rule", "convolution", "sum")
+
+
+def render(
+    data: DirectData,
+    theme: Theme,
+    step: Step | None = None,
+    target: targets.Target | None = None,
+    part: str | None = None,
+) -> Figure:
+    """The still figure (or one of its :func:`parts`), or with ``step`` its placement
+    framed, the cells it reads and the output it writes lit, and its text written above.
+
+    On a slide a step's output stands beside the padded input instead of under it; a
+    step of a part other than the convolution shows that part with the step's text.
+    """
     fig, ax = _matrix.new_figure(theme)
-    if step is None:
-        draw_transposed_direct(ax, data, theme=theme)
+    if step is None or part not in (None, "convolution"):
+        draw_transposed_direct(ax, data, theme=theme, part=part)
+        if step is not None:
+            _matrix.step_heading(fig, ax, step.text, theme)
         return fig
     focus = divmod(step.outputs[0], data.output.shape[1])
-    draw_step(ax, data, focus, theme=theme)
+    draw_step(ax, data, focus, theme=theme, beside=target is not None and target.is_slide)
     width = data.padded.shape[1]
     out_w = data.output.shape[1]
     gids = [f"x-{c // width}-{c % width}-box" for c in step.inputs]
@@ -449,23 +472,95 @@ COLUMN = targets.PAGE.width / _matrix.CELL_INCHES - 0.7
 
 
 def draw_transposed_direct(
-    ax: Axes, data: DirectData, *, theme: Theme, focus: tuple[int, int] | None = None
+    ax: Axes,
+    data: DirectData,
+    *,
+    theme: Theme,
+    focus: tuple[int, int] | None = None,
+    part: str | None = None,
 ) -> dict[str, list]:
     """The input, kernel, flipped kernel and rules; the zero-inserted, padded input, the
     output and the sum of the framed placement (``focus``, by default ``data.focus``).
 
     Laid out one under the other for the page column: the input and the kernels in a
     row, the rules under them, the padded input, the output under it beside what the
-    zeros are, and the sum.
+    zeros are, and the sum. ``part`` draws one of :func:`parts` alone; the convolution
+    part has the output beside the padded input (a slide is wide, not tall).
     """
     focus = data.focus if focus is None else focus
-    height, width = data.y.shape
-    k = data.kernel.shape[0]
     rows, cols = data.padded.shape
     out_h, out_w = data.output.shape
-    top = _grid.TITLE_ROOM
     artists: dict[str, list] = {"titles": []}
-    # First row: the input, the kernel, the flipped kernel.
+    if part == "convolution":
+        row = _grid.TITLE_ROOM + BRACKET_ROOM
+        out_x, out_row, _ = draw_padded_and_output(
+            ax, row, data, focus, artists, theme=theme, beside=True
+        )
+        # What the zeros are, under both (beside the output it would be too narrow).
+        right = max(out_x + out_w, middle_title_right(ax, artists))
+        legend = _grid.wrap(ax, legend_text(data), right, _grid.TITLE_FONT)
+        line = max(row + rows, out_row + out_h) + 0.3
+        artists["legend"] = [draw_legend(ax, 0, line, legend, theme=theme)]
+        right = max([right] + [_grid.text_width(ax, t, _grid.TITLE_FONT) for t in legend])
+        bottom = line + 0.42 * len(legend)
+        _matrix.fit(ax.figure, ax, (-0.35, right + 0.35), (-0.1, bottom + 0.25))
+        return artists
+    right, rule_bottom = (0.0, 0.0) if part == "sum" else _draw_rules(ax, data, artists, theme)
+    room = max(COLUMN, right, cols)
+    if part == "rule":
+        _matrix.fit(ax.figure, ax, (-0.35, right + 0.35), (-0.1, rule_bottom + 0.1))
+        return artists
+    if part == "sum":
+        line = 0.1
+    else:
+        row = rule_bottom + 0.3 + _grid.TITLE_ROOM + BRACKET_ROOM
+        # The zero-inserted, padded input, an arrow down, the output.
+        out_x, out_row, heading = draw_padded_and_output(ax, row, data, focus, artists, theme=theme)
+        right = max(
+            right,
+            cols,
+            out_x + out_w,
+            middle_title_right(ax, artists),
+            _grid.text_width(ax, artists["titles"][-2].get_text(), _grid.TITLE_FONT),
+        )
+        # Beside the output, what the zeros are; under both, the framed placement's sum.
+        legend_x = out_x + out_w + SPACE
+        beside = room - legend_x
+        legend = _grid.wrap(ax, legend_text(data), beside, _grid.TITLE_FONT)
+        if beside < 4 or 0.42 * len(legend) > out_h + _grid.TITLE_ROOM:
+            legend_x, legend_row = 0.0, out_row + out_h + 0.3
+            legend = _grid.wrap(ax, legend_text(data), room, _grid.TITLE_FONT)
+            line = legend_row + 0.42 * len(legend)
+        else:
+            legend_row = out_row - _grid.TITLE_ROOM + 0.15
+            line = out_row + out_h + 0.3
+        artists["legend"] = [draw_legend(ax, legend_x, legend_row, legend, theme=theme)]
+        right = max(
+            [right] + [legend_x + _grid.text_width(ax, t, _grid.TITLE_FONT) for t in legend]
+        )
+    artists.setdefault("legend", [])
+    lead = "In the framed placement only the input values it covers add to the sum:"
+    sums = focus_rows(data, focus)
+    if part == "sum":
+        room = max(_grid.columns(ax, sums).width, 8.0)
+    lead_lines = _grid.wrap(ax, lead, room, _grid.TITLE_FONT)
+    artists["legend"].append(draw_legend(ax, 0, line, lead_lines, theme=theme, gid="sum-lead"))
+    right = max([right] + [_grid.text_width(ax, t, _grid.TITLE_FONT) for t in lead_lines])
+    line += 0.42 * (len(lead_lines) - 1) + 0.55 + _grid.LINE / 2
+    artists["sum"] = _grid.draw_rows(ax, 0, line, sums, theme=theme, gid="sum")
+    right = max(right, _grid.columns(ax, sums).width)
+    bottom = line + _grid.LINE * (len(sums) - 0.5)
+    _matrix.fit(ax.figure, ax, (-0.35, right + 0.35), (-0.1, bottom + 0.25))
+    return artists
+
+
+def _draw_rules(ax: Axes, data: DirectData, artists: dict, theme: Theme) -> tuple[float, float]:
+    """The input, the kernel and the flipped kernel in a row, the rules under them;
+    returns their right edge and the rules' bottom."""
+    height, width = data.y.shape
+    k = data.kernel.shape[0]
+    cols = data.padded.shape[1]
+    top = _grid.TITLE_ROOM
     col = 0.0
     heading = f"input y ({_size(data.y.shape)})"
     artists["titles"].append(_grid.title(ax, col, top - 0.25, heading, theme=theme, gid="title-y"))
@@ -500,40 +595,7 @@ def draw_transposed_direct(
         ax.text(0, rule_row, "\n".join(lines), ha="left", va="top", linespacing=1.5, gid="rules")
     ]
     right = max([right] + [_grid.text_width(ax, line) for line in lines])
-    row = rule_row + 0.45 * len(lines) + 0.3 + _grid.TITLE_ROOM + BRACKET_ROOM
-    # The zero-inserted, padded input, an arrow down, the output.
-    out_x, out_row, heading = draw_padded_and_output(ax, row, data, focus, artists, theme=theme)
-    right = max(
-        right,
-        cols,
-        out_x + out_w,
-        middle_title_right(ax, artists),
-        _grid.text_width(ax, artists["titles"][-2].get_text(), _grid.TITLE_FONT),
-    )
-    # Beside the output, what the zeros are; under both, the framed placement's sum.
-    legend_x = out_x + out_w + SPACE
-    beside = room - legend_x
-    legend = _grid.wrap(ax, legend_text(data), beside, _grid.TITLE_FONT)
-    if beside < 4 or 0.42 * len(legend) > out_h + _grid.TITLE_ROOM:
-        legend_x, legend_row = 0.0, out_row + out_h + 0.3
-        legend = _grid.wrap(ax, legend_text(data), room, _grid.TITLE_FONT)
-        line = legend_row + 0.42 * len(legend)
-    else:
-        legend_row = out_row - _grid.TITLE_ROOM + 0.15
-        line = out_row + out_h + 0.3
-    artists["legend"] = [draw_legend(ax, legend_x, legend_row, legend, theme=theme)]
-    right = max([right] + [legend_x + _grid.text_width(ax, t, _grid.TITLE_FONT) for t in legend])
-    lead = "In the framed placement only the input values it covers add to the sum:"
-    lead_lines = _grid.wrap(ax, lead, room, _grid.TITLE_FONT)
-    artists["legend"].append(draw_legend(ax, 0, line, lead_lines, theme=theme, gid="sum-lead"))
-    right = max([right] + [_grid.text_width(ax, t, _grid.TITLE_FONT) for t in lead_lines])
-    line += 0.42 * (len(lead_lines) - 1) + 0.55 + _grid.LINE / 2
-    sums = focus_rows(data, focus)
-    artists["sum"] = _grid.draw_rows(ax, 0, line, sums, theme=theme, gid="sum")
-    right = max(right, _grid.columns(ax, sums).width)
-    bottom = line + _grid.LINE * (len(sums) - 0.5)
-    _matrix.fit(ax.figure, ax, (-0.35, right + 0.35), (-0.1, bottom + 0.25))
-    return artists
+    return right, rule_row + 0.45 * len(lines)
 
 
 def draw_legend(
@@ -554,41 +616,65 @@ def draw_legend(
 
 
 def draw_padded_and_output(
-    ax: Axes, row: float, data: DirectData, focus: tuple[int, int], artists: dict, *, theme: Theme
+    ax: Axes,
+    row: float,
+    data: DirectData,
+    focus: tuple[int, int],
+    artists: dict,
+    *,
+    theme: Theme,
+    beside: bool = False,
 ) -> tuple[float, float, str]:
     """The zero-inserted, padded input at ``row``, an arrow down, the output under it with
     the ``focus`` cell framed; adds their artists to ``artists`` and returns the output's
-    column, its row and its heading (the still figure and the step frames share them)."""
+    column, its row and its heading (the still figure and the step frames share them).
+    With ``beside``, the output stands right of the padded input, an arrow across."""
     rows, cols = data.padded.shape
     heading = f"input y, zeros inserted and padded ({_size(data.padded.shape)})"
     artists["titles"].append(
         _grid.title(ax, 0, row - 0.25 - BRACKET_ROOM, heading, theme=theme, gid="title-padded")
     )
     artists["padded"] = draw_padded_input(ax, 0, row, data, focus, theme=theme)
-    # One under the other: side by side they are wider than the page column.
-    out_x = 0.0
-    out_row = row + rows + ARROW_ROOM
-    middle = min(cols, data.output.shape[1]) / 2
-    artists["arrow"] = [
-        ax.annotate(
-            "",
-            xy=(middle, out_row - 0.15),
-            xytext=(middle, row + rows + 0.15),
-            arrowprops={"arrowstyle": "-|>", "color": theme.foreground, "linewidth": 1.6},
-            gid="conv-arrow",
-        )
-    ]
     out_heading = f"output z ({_size(data.output.shape)})"
-    artists["titles"].append(
-        _grid.title(
-            ax,
-            middle + 0.3,
-            _grid.baseline(row + rows + ARROW_ROOM / 2),
-            out_heading,
-            theme=theme,
-            gid="title-output",
+    if beside:
+        out_x, out_row = cols + ARROW_ROOM, row
+        middle = row + min(rows, data.output.shape[0]) / 2
+        artists["arrow"] = [
+            ax.annotate(
+                "",
+                xy=(out_x - 0.15, middle),
+                xytext=(cols + 0.15, middle),
+                arrowprops={"arrowstyle": "-|>", "color": theme.foreground, "linewidth": 1.6},
+                gid="conv-arrow",
+            )
+        ]
+        artists["titles"].append(
+            _grid.title(ax, out_x, row - 0.25, out_heading, theme=theme, gid="title-output")
         )
-    )
+    else:
+        # One under the other: side by side they are wider than the page column.
+        out_x = 0.0
+        out_row = row + rows + ARROW_ROOM
+        middle = min(cols, data.output.shape[1]) / 2
+        artists["arrow"] = [
+            ax.annotate(
+                "",
+                xy=(middle, out_row - 0.15),
+                xytext=(middle, row + rows + 0.15),
+                arrowprops={"arrowstyle": "-|>", "color": theme.foreground, "linewidth": 1.6},
+                gid="conv-arrow",
+            )
+        ]
+        artists["titles"].append(
+            _grid.title(
+                ax,
+                middle + 0.3,
+                _grid.baseline(row + rows + ARROW_ROOM / 2),
+                out_heading,
+                theme=theme,
+                gid="title-output",
+            )
+        )
     artists["output"] = _grid.draw_output(ax, out_x, out_row, data.output, theme=theme, gid="z")[
         "texts"
     ]
@@ -599,34 +685,48 @@ def draw_padded_and_output(
     return out_x, out_row, out_heading
 
 
-def draw_step(ax: Axes, data: DirectData, focus: tuple[int, int], *, theme: Theme) -> dict:
+def draw_step(
+    ax: Axes, data: DirectData, focus: tuple[int, int], *, theme: Theme, beside: bool = False
+) -> dict:
     """A step's frame, kept compact (an animation stores what changes between frames):
     the zero-inserted, padded input with the placement framed and the flipped kernel
     beside it, the output under it and what the zeros are; the step's text, written
-    above it, holds the sum."""
+    above it, holds the sum. With ``beside`` (a slide), the output stands right of the
+    padded input, then the flipped kernel, and what the zeros are under them."""
     rows, cols = data.padded.shape
     out_h, out_w = data.output.shape
     k = data.kernel.shape[0]
     row = _grid.TITLE_ROOM + BRACKET_ROOM
     artists: dict[str, list] = {"titles": []}
-    out_x, out_row, out_heading = draw_padded_and_output(ax, row, data, focus, artists, theme=theme)
-    col = cols + STEP_SPACE  # its heading is a line lower than the padded input's
-    kernel_heading = "kernel flipped"
-    artists["titles"].append(
-        _grid.title(ax, col, row - 0.25, kernel_heading, theme=theme, gid="title-flipped")
+    out_x, out_row, out_heading = draw_padded_and_output(
+        ax, row, data, focus, artists, theme=theme, beside=beside
     )
-    artists["flipped"] = draw_flipped_kernel(ax, col, row, data, theme=theme)
+    kernel_heading = "kernel flipped"
+    if beside:
+        col = out_x + max(out_w, _grid.text_width(ax, out_heading, _grid.TITLE_FONT)) + STEP_SPACE
+        kernel_row = out_row
+    else:
+        col = cols + STEP_SPACE  # its heading is a line lower than the padded input's
+        kernel_row = row
+    artists["titles"].append(
+        _grid.title(ax, col, kernel_row - 0.25, kernel_heading, theme=theme, gid="title-flipped")
+    )
+    artists["flipped"] = draw_flipped_kernel(ax, col, kernel_row, data, theme=theme)
     right = max(
         col + max(k, _grid.text_width(ax, kernel_heading, _grid.TITLE_FONT)),
         out_x + out_w,
         middle_title_right(ax, artists),
         _grid.text_width(ax, artists["titles"][0].get_text(), _grid.TITLE_FONT),
     )
-    line = out_row + out_h + 0.3
-    legend = _grid.wrap(ax, legend_text(data), max(right, COLUMN), _grid.TITLE_FONT)
-    artists["legend"] = [draw_legend(ax, 0, line, legend, theme=theme)]
-    right = max([right] + [_grid.text_width(ax, t, _grid.TITLE_FONT) for t in legend])
-    bottom = line + 0.42 * len(legend)
+    if beside:
+        legend_x, line = out_x, out_row + max(out_h, k) + 0.3
+        legend = _grid.wrap(ax, legend_text(data), right - out_x, _grid.TITLE_FONT)
+    else:
+        legend_x, line = 0.0, out_row + out_h + 0.3
+        legend = _grid.wrap(ax, legend_text(data), max(right, COLUMN), _grid.TITLE_FONT)
+    artists["legend"] = [draw_legend(ax, legend_x, line, legend, theme=theme)]
+    right = max([right] + [legend_x + _grid.text_width(ax, t, _grid.TITLE_FONT) for t in legend])
+    bottom = max(row + rows, line + 0.42 * len(legend))
     _matrix.fit(ax.figure, ax, (-0.35, right + 0.35), (-0.1, bottom + 0.25))
     return artists
 

@@ -9,7 +9,8 @@ the weights' names in the corners), and the output, which is
 :func:`diagram_gen.layers.conv_transpose` itself. One output cell where most copies meet
 is traced: framed in every copy and written out as a sum.
 
-Beside it stand the output-size rule, evaluated, and why ``output_padding`` exists: with a
+Beside it stands the output-size rule, evaluated. Why ``output_padding`` exists is one of
+the figure's parts (``--part outputpadding``, for a slide), not in the page figure: with a
 stride above 1, several input sizes give the same convolution output size (computed with
 :func:`diagram_gen.layers.conv_output_size`), so the transpose has to be told which one
 to give back.
@@ -25,7 +26,7 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Rectangle
 
-from diagram_gen import layers
+from diagram_gen import layers, targets
 from diagram_gen.figures import _grid, _matrix
 from diagram_gen.figures._grid import Slot, Token, slot
 from diagram_gen.steps import Step, scatter_steps
@@ -299,25 +300,46 @@ def steps(data: UpsampleData) -> list[Step]:
     return scatter_steps(index[rows], data.y.ravel(), names, out_names)
 
 
-def render(data: UpsampleData, theme: Theme, step: Step | None = None) -> Figure:
-    """The still figure, or with ``step`` its frame (:func:`draw_step`): its input value,
-    its copy and the outputs it adds to lit."""
+def render(
+    data: UpsampleData,
+    theme: Theme,
+    step: Step | None = None,
+    target: targets.Target | None = None,
+    part: str | None = None,
+) -> Figure:
+    """The still figure (or one of its :func:`parts`), or with ``step`` its frame
+    (:func:`draw_step`): its input value, its copy and the outputs it adds to lit.
+
+    On a wide slide a step's input and kernel stand left of the copy instead of over it;
+    a step of a part shows that part with the step's text, and lights what the part
+    draws of it (its input value, its copy or the outputs it adds to).
+    """
     fig, ax = _matrix.new_figure(theme)
-    if step is None:
-        draw_transposed_upsample(ax, data, theme=theme)
+    if step is None or part is not None:
+        draw_transposed_upsample(ax, data, theme=theme, part=part)
     else:
-        draw_step(ax, data, step.inputs[0], theme=theme)
-    if step is not None:
-        p, width = data.padding, data.y.shape[1]
-        out_w = data.output.shape[1]
-        n = step.inputs[0]
-        gids = [f"y-{n // width}-{n % width}-box"]
-        for o in step.outputs:
-            r, c = divmod(o, out_w)
-            gids += [f"copy-{n}-{r + p}-{c + p}-box", f"z-{r}-{c}-box"]
-        _matrix.light(ax, gids, theme)
-        _matrix.step_heading(fig, ax, step.text, theme)
+        draw_step(ax, data, step.inputs[0], theme=theme, beside=_wide(target))
+    if step is None:
+        return fig
+    p, width = data.padding, data.y.shape[1]
+    out_w = data.output.shape[1]
+    n = step.inputs[0]
+    gids = [f"y-{n // width}-{n % width}-box"]
+    for o in step.outputs:
+        r, c = divmod(o, out_w)
+        gids += [f"copy-{n}-{r + p}-{c + p}-box", f"z-{r}-{c}-box"]
+    if part is not None:  # a part lights what it draws of the step
+        drawn = {patch.get_gid() for patch in ax.patches}
+        gids = [gid for gid in gids if gid in drawn]
+    _matrix.light(ax, gids, theme)
+    _matrix.step_heading(fig, ax, step.text, theme)
     return fig
+
+
+def _wide(target: targets.Target | None) -> bool:
+    """A slide wider than it is tall by half again (16:9, not 4:3): a step's frame is laid
+    out in one row there."""
+    return target is not None and target.is_slide and target.width >= 1.5 * target.height
 
 
 # ----------------------------------------------------------------------------------------
@@ -684,10 +706,12 @@ def strips_height(data: UpsampleData) -> float:
 STEP_GAP = 0.9
 
 
-def _draw_input_and_kernel(ax, data, top: float, artists: dict, theme: Theme) -> float:
-    """The input y (its cells named) and the kernel w beside it, titled; returns the
-    kernel's left edge."""
-    width = data.y.shape[1]
+def _draw_input_and_kernel(
+    ax, data, top: float, artists: dict, theme: Theme, *, below: bool = False
+) -> float:
+    """The input y (its cells named) and the kernel w beside it (or with ``below``, under
+    it), titled; returns the kernel's left edge."""
+    height, width = data.y.shape
     artists["titles"].append(
         _grid.title(ax, 0, top - 0.25, "input y", theme=theme, gid="title-input")
     )
@@ -697,7 +721,10 @@ def _draw_input_and_kernel(ax, data, top: float, artists: dict, theme: Theme) ->
     artists["input"] = _grid.draw_image(ax, 0, top, data.y, theme=theme, gid="y", names=names)[
         "texts"
     ]
-    col = max(width, _grid.text_width(ax, "input y", _grid.TITLE_FONT)) + 1.2
+    if below:
+        col, top = 0.0, top + height + _grid.TITLE_ROOM
+    else:
+        col = max(width, _grid.text_width(ax, "input y", _grid.TITLE_FONT)) + 1.2
     artists["titles"].append(
         _grid.title(ax, col, top - 0.25, "kernel w", theme=theme, gid="title-kernel")
     )
@@ -707,28 +734,40 @@ def _draw_input_and_kernel(ax, data, top: float, artists: dict, theme: Theme) ->
     return col
 
 
-def draw_step(ax: Axes, data: UpsampleData, n: int, *, theme: Theme) -> dict[str, list]:
+def draw_step(
+    ax: Axes, data: UpsampleData, n: int, *, theme: Theme, beside: bool = False
+) -> dict[str, list]:
     """A step's frame, a few inches tall so an animation is seen whole on a laptop: the
     input and the kernel, then copy ``n`` (input value ``n`` times the kernel) with an
-    arrow to the output it adds to. The gids are the still figure's."""
+    arrow to the output it adds to. The gids are the still figure's. With ``beside`` (a
+    wide slide), the input stands over the kernel, left of the copy."""
     height, width = data.y.shape
     k = data.kernel.shape[0]
     full_h, full_w = data.full.shape
     top = _grid.TITLE_ROOM
     artists: dict[str, list] = {"titles": []}
-    col = _draw_input_and_kernel(ax, data, top, artists, theme)
-    right = col + max(k, _grid.text_width(ax, "kernel w", _grid.TITLE_FONT))
-    row = top + max(height, k) + 0.4
-    copy = draw_copy(ax, 0, row, data, n, theme=theme)
+    if beside:
+        col = _draw_input_and_kernel(ax, data, top, artists, theme, below=True)
+        left = col + max(k, _grid.text_width(ax, "kernel w", _grid.TITLE_FONT)) + STEP_GAP
+        right = left
+        row = 0.0
+        bottom = top + height + _grid.TITLE_ROOM + k
+    else:
+        col = _draw_input_and_kernel(ax, data, top, artists, theme)
+        right = col + max(k, _grid.text_width(ax, "kernel w", _grid.TITLE_FONT))
+        row = top + max(height, k) + 0.4
+        left = 0.0
+        bottom = 0.0
+    copy = draw_copy(ax, left, row, data, n, theme=theme)
     artists["copies"] = [copy]
     copy_w = max(full_w, _grid.text_width(ax, copy["title"][0].get_text(), _grid.TITLE_FONT))
-    out_x = copy_w + STEP_GAP
+    out_x = left + copy_w + STEP_GAP
     middle = row + _grid.TITLE_ROOM + full_h / 2
     artists["arrow"] = [
         ax.annotate(
             "",
             xy=(out_x - 0.15, middle),
-            xytext=(full_w + 0.15, middle),
+            xytext=(left + full_w + 0.15, middle),
             arrowprops={"arrowstyle": "-|>", "color": theme.foreground, "linewidth": 1.6},
             gid="sum-arrow",
         )
@@ -736,70 +775,59 @@ def draw_step(ax: Axes, data: UpsampleData, n: int, *, theme: Theme) -> dict[str
     artists["output"] = draw_output_grid(ax, out_x, row, data, theme=theme)
     heading = artists["output"]["title"][0].get_text()
     right = max(right, out_x + max(full_w, _grid.text_width(ax, heading, _grid.TITLE_FONT)))
-    bottom = row + _grid.TITLE_ROOM + full_h
+    bottom = max(bottom, row + _grid.TITLE_ROOM + full_h)
     _matrix.fit(ax.figure, ax, (-0.35, right + 0.35), (-0.1, bottom + 0.25))
     return artists
 
 
-def draw_transposed_upsample(ax: Axes, data: UpsampleData, *, theme: Theme) -> dict[str, list]:
-    """Input, kernel and the size rule; the copies; the output, a traced sum, and why
-    output_padding exists."""
-    height, width = data.y.shape
-    k = data.kernel.shape[0]
+def copy_groups(data: UpsampleData) -> list[tuple[int, ...]]:
+    """The copies a slide shows together, in input order: two at a time (two copies side
+    by side fit a slide; the page's grid of them does not)."""
+    count = len(data.copies)
+    return [tuple(range(n, min(n + 2, count))) for n in range(0, count, 2)]
+
+
+def parts(data: UpsampleData) -> list[str]:
+    """The input, kernel and size rule; the copies two at a time (``copies1``, …); the
+    output with the traced sum; and, not in the page figure, why output_padding exists.
+    (Part names are letters and digits: they go into file names.) The page figure is
+    about 18 in tall, its copies 8 in of it."""
+    copies = [f"copies{m + 1}" for m in range(len(copy_groups(data)))]
+    return ["rule", *copies, "output", "outputpadding"]
+
+
+def draw_transposed_upsample(
+    ax: Axes, data: UpsampleData, *, theme: Theme, part: str | None = None
+) -> dict[str, list]:
+    """Input, kernel and the size rule; the copies; the output and a traced sum. ``part``
+    draws one of :func:`parts` alone, among them why output_padding exists (a slide's
+    part only)."""
+    width = data.y.shape[1]
     full_h, full_w = data.full.shape
-    top = _grid.TITLE_ROOM
     artists: dict[str, list] = {"titles": [], "copies": []}
-    # First row: the input, the kernel, the size rule.
-    col = _draw_input_and_kernel(ax, data, top, artists, theme)
-    col += max(k, _grid.text_width(ax, "kernel w", _grid.TITLE_FONT)) + 1.2
-    params = (
-        f"stride {data.stride}, padding {data.padding}, dilation {data.dilation}, "
-        f"output_padding {data.output_padding}, no bias"
-    )
-    lines = [params, "output size = (n − 1)s − 2p + d(k − 1) + output_padding + 1"]
-    for side, rule in data.size_rules():
-        lines.append(f"{side}: {rule}" if side else f"= {rule}")
-    # Under the input and the kernel: beside them it would make the figure too wide for
-    # the page column.
-    rule_row = top + max(height, k) + 0.35
-    artists["rule"] = [
-        ax.text(
-            0, rule_row, "\n".join(lines), ha="left", va="top", linespacing=1.5, gid="size-rule"
-        )
-    ]
-    right = max(col, max(_grid.text_width(ax, line) for line in lines))
-    row = rule_row + 0.55 * len(lines) + 0.5
-    # The copies, laid out like the input.
-    intro = (
-        f"Each input value times the kernel, placed {data.stride} cells apart "
-        f"(the stride); where copies overlap they add up:"
-    )
-    intro_lines = _grid.wrap(ax, intro, max(right, (full_w + SPACE) * min(width, 2) - SPACE))
-    artists["titles"].append(
-        ax.text(
-            0,
-            _grid.baseline(row),
-            "\n".join(intro_lines),
-            ha="left",
-            va="baseline",
-            linespacing=1.3,
-            gid="intro",
-        )
-    )
-    right = max([right] + [_grid.text_width(ax, line) for line in intro_lines])
-    row += 0.3 + 0.5 * (len(intro_lines) - 1)
-    # Laid out like the input while it is at most two wide; a longer row of copies would
-    # not fit a slide, so then they go one under the other.
-    copy_w = full_w + SPACE
-    copy_h = _grid.TITLE_ROOM + full_h + SPACE * 0.6
+    if part is not None and part.startswith("copies"):
+        shown = copy_groups(data)[int(part.removeprefix("copies")) - 1]
+        across = min(2, len(shown)) * (full_w + SPACE) - SPACE
+        right, bottom = _draw_copies(ax, data, 0.6, across, shown, artists, theme, columns=2)
+        return _fitted(ax, artists, right, bottom)
+    if part == "output":
+        right, bottom = _draw_output_and_trace(ax, data, 0.0, 0.0, 0.0, artists, theme, beside=True)
+        bottom = max(bottom - 0.2 - _grid.LINE / 2, _grid.TITLE_ROOM + full_h)
+        return _fitted(ax, artists, right, bottom)
+    if part == "outputpadding":
+        right, bottom = _draw_output_padding(ax, data, 0.0, 0.1, 0.0, artists, theme)
+        return _fitted(ax, artists, right, bottom)
+    right, row = _draw_rule(ax, data, artists, theme)
+    if part == "rule":
+        return _fitted(ax, artists, right, row - 0.5)
+    # The copies, laid out like the input while it is at most two wide; a longer row of
+    # copies would not fit a slide, so then they go one under the other.
     columns = width if width <= 2 else 1
-    for n, copy in enumerate(data.copies):
-        i, j = copy.index if width <= 2 else (n, 0)
-        artists["copies"].append(draw_copy(ax, j * copy_w, row + i * copy_h, data, n, theme=theme))
-    copies_right = columns * copy_w - SPACE
-    copies_bottom = row + -(-len(data.copies) // columns) * copy_h - SPACE * 0.6
+    right, copies_bottom = _draw_copies(
+        ax, data, row, right, range(len(data.copies)), artists, theme, columns=columns
+    )
+    copies_right = columns * (full_w + SPACE) - SPACE
     # The copies add up to the output, drawn under them (the column has no room beside).
-    right = max(right, copies_right)
     out_x = 0.0
     out_row = copies_bottom + ARROW_ROOM
     middle = copies_right / 2
@@ -822,6 +850,109 @@ def draw_transposed_upsample(ax: Axes, data: UpsampleData, *, theme: Theme) -> d
             gid="sum-label",
         ),
     ]
+    right, line = _draw_output_and_trace(ax, data, out_x, out_row, right, artists, theme)
+    # Why output_padding exists is a part of its own: under the output it made the page
+    # figure 22 in tall, and the page explains it in its own section.
+    return _fitted(ax, artists, right, line - 0.2 - _grid.LINE / 2)
+
+
+def _fitted(ax: Axes, artists: dict, right: float, bottom: float) -> dict:
+    _matrix.fit(ax.figure, ax, (-0.35, right + 0.35), (-0.1, bottom + 0.25))
+    return artists
+
+
+def _draw_rule(ax: Axes, data: UpsampleData, artists: dict, theme: Theme) -> tuple[float, float]:
+    """The input, the kernel and, under them, the size rule evaluated; returns the right
+    edge and the row where the copies' introduction goes."""
+    height = data.y.shape[0]
+    k = data.kernel.shape[0]
+    top = _grid.TITLE_ROOM
+    col = _draw_input_and_kernel(ax, data, top, artists, theme)
+    col += max(k, _grid.text_width(ax, "kernel w", _grid.TITLE_FONT)) + 1.2
+    params = (
+        f"stride {data.stride}, padding {data.padding}, dilation {data.dilation}, "
+        f"output_padding {data.output_padding}, no bias"
+    )
+    lines = [params, "output size = (n − 1)s − 2p + d(k − 1) + output_padding + 1"]
+    for side, rule in data.size_rules():
+        lines.append(f"{side}: {rule}" if side else f"= {rule}")
+    # Under the input and the kernel: beside them it would make the figure too wide for
+    # the page column.
+    rule_row = top + max(height, k) + 0.35
+    artists["rule"] = [
+        ax.text(
+            0, rule_row, "\n".join(lines), ha="left", va="top", linespacing=1.5, gid="size-rule"
+        )
+    ]
+    right = max(col, max(_grid.text_width(ax, line) for line in lines))
+    return right, rule_row + 0.55 * len(lines) + 0.5
+
+
+def _draw_copies(
+    ax: Axes,
+    data: UpsampleData,
+    row: float,
+    right: float,
+    shown,
+    artists: dict,
+    theme: Theme,
+    *,
+    columns: int,
+) -> tuple[float, float]:
+    """The introduction at ``row``, then the copies ``shown``: in the input's layout when
+    it is ``columns`` wide, else ``columns`` to a row in order. Returns the right edge and
+    the copies' bottom."""
+    width = data.y.shape[1]
+    full_h, full_w = data.full.shape
+    intro = (
+        f"Each input value times the kernel, placed {data.stride} cells apart "
+        f"(the stride); where copies overlap they add up:"
+    )
+    intro_lines = _grid.wrap(ax, intro, max(right, (full_w + SPACE) * min(width, 2) - SPACE))
+    artists["titles"].append(
+        ax.text(
+            0,
+            _grid.baseline(row),
+            "\n".join(intro_lines),
+            ha="left",
+            va="baseline",
+            linespacing=1.3,
+            gid="intro",
+        )
+    )
+    right = max([right] + [_grid.text_width(ax, line) for line in intro_lines])
+    row += 0.3 + 0.5 * (len(intro_lines) - 1)
+    copy_w = full_w + SPACE
+    copy_h = _grid.TITLE_ROOM + full_h + SPACE * 0.6
+    shown = list(shown)
+    for m, n in enumerate(shown):
+        if width == columns:
+            i, j = data.copies[n].index
+            i -= data.copies[shown[0]].index[0]
+        else:
+            i, j = divmod(m, columns)
+        artists["copies"].append(draw_copy(ax, j * copy_w, row + i * copy_h, data, n, theme=theme))
+    used = min(columns, len(shown)) if width != columns else columns
+    rows = -(-len(shown) // columns)
+    right = max(right, used * copy_w - SPACE)
+    return right, row + rows * copy_h - SPACE * 0.6
+
+
+def _draw_output_and_trace(
+    ax: Axes,
+    data: UpsampleData,
+    out_x: float,
+    out_row: float,
+    right: float,
+    artists: dict,
+    theme: Theme,
+    *,
+    beside: bool = False,
+) -> tuple[float, float]:
+    """The output at ``(out_x, out_row)``, what its marks mean and the traced sum under
+    it (with ``beside``, right of it: a slide is wide); returns the right edge and the
+    line under the sum."""
+    full_h, full_w = data.full.shape
     artists["output"] = draw_output_grid(ax, out_x, out_row, data, theme=theme)
     right = max(
         right,
@@ -829,6 +960,8 @@ def draw_transposed_upsample(ax: Axes, data: UpsampleData, *, theme: Theme) -> d
         out_x + _grid.text_width(ax, artists["output"]["title"][0].get_text(), _grid.TITLE_FONT),
     )
     line = out_row + _grid.TITLE_ROOM + full_h + 0.3
+    if beside:
+        out_x, line = right + SPACE, out_row + _grid.TITLE_ROOM
     if data.counts.max() > 1:
         legend = ["n×: that many copies add up in the cell."]
     else:
@@ -862,7 +995,20 @@ def draw_transposed_upsample(ax: Axes, data: UpsampleData, *, theme: Theme) -> d
     artists["traced"] = _grid.draw_rows(ax, out_x, line, sums, theme=theme, gid="traced")
     right = max(right, out_x + _grid.columns(ax, sums).width)
     line += _grid.LINE * len(sums) + 0.2
-    # Why output_padding exists: as wide as the strips and their rules, or the column.
+    return right, line
+
+
+def _draw_output_padding(
+    ax: Axes,
+    data: UpsampleData,
+    out_x: float,
+    line: float,
+    right: float,
+    artists: dict,
+    theme: Theme,
+) -> tuple[float, float]:
+    """Why output_padding exists, from ``line`` down: as wide as the strips and their
+    rules, or ``right``. Returns the right edge and the bottom."""
     words = padding_sentences(data)
     note_w = max(right - out_x, 8.0)
     if len(data.cases) > 1:
@@ -906,8 +1052,7 @@ def draw_transposed_upsample(ax: Axes, data: UpsampleData, *, theme: Theme) -> d
         ),
     )
     right = max(right, out_x + note_w if len(data.cases) > 1 else right)
-    _matrix.fit(ax.figure, ax, (-0.35, right + 0.35), (-0.1, bottom + 0.25))
-    return artists
+    return right, bottom
 
 
 # ----------------------------------------------------------------------------------------
@@ -950,6 +1095,5 @@ def alt_text(data: UpsampleData) -> str:
         f"{data.output_padding}, no bias. The output size is (n − 1)s − 2p + d(k − 1) + "
         f"output_padding + 1, here {rules}. Copies: {copies}. They add up, overlapping in "
         f"{overlaps} cells, to the {_size(data.output.shape)} output with the rows "
-        f"{_grid.grid_text(data.output)}.{cropped} Traced: {traced_text(data)}. "
-        + " ".join(padding_sentences(data))
+        f"{_grid.grid_text(data.output)}.{cropped} Traced: {traced_text(data)}."
     )

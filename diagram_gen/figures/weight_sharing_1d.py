@@ -7,7 +7,7 @@ its weight, and its label gives the weight's value, so "the same weight" shows w
 colour: in the convolution one pattern repeats under every output, in the locally
 connected layer no two edges look alike. In the page column the convolution lies under
 the locally connected layer; on a slide they stand side by side
-(:func:`_network.for_target`).
+(:func:`_network.for_target`), and a 4:3 slide shows one at a time (:func:`parts`).
 
 Weight identities: the convolution's kernel weight k is drawn as weight ``k`` of
 :func:`_network.weight_style`; the locally connected weight of output i and tap k as
@@ -46,6 +46,9 @@ LAYER_GAP = {"page": 1.95, "slide": 2.6}
 GAP_PER_WEIGHT = 0.7
 #: Inches between the two panels, across (a slide) or down (the page).
 PANEL_GAP = {"page": 0.45, "slide": 0.9}
+#: The panels as parts (``--part``), in drawing order: a 4:3 slide holds one with 12 pt
+#: text, not both (stacked they are too tall, side by side too wide).
+PARTS = ("local", "conv")
 
 
 @dataclass(frozen=True)
@@ -100,26 +103,34 @@ def steps(data: WeightSharingData) -> list[Step]:
     )
 
 
+def parts(data: WeightSharingData) -> list[str]:
+    """Each panel is a part: a 4:3 slide shows one at a time."""
+    return list(PARTS)
+
+
 def render(
     data: WeightSharingData,
     theme: Theme,
     step: Step | None = None,
     target: targets.Target | None = None,
+    part: str | None = None,
 ) -> Figure:
     """The still figure, or with ``step`` the same output's edges lit in both panels;
-    stacked for the page column, side by side where a slide favours it."""
+    stacked for the page column, side by side where a slide favours it. ``part`` draws
+    one panel alone, as the page column draws it."""
+    panels = (PARTS.index(part),) if part is not None else (0, 1)
 
     def build(side_by_side: bool) -> Figure:
         fig, ax = _network.new_canvas(theme)
-        draw_weight_sharing(ax, data, theme=theme, side_by_side=side_by_side)
+        draw_weight_sharing(ax, data, theme=theme, side_by_side=side_by_side, panels=panels)
         _network.fit(fig, ax)
         if step is not None:
-            for prefix in ("local-", "conv-"):
-                _network.light_step(ax, step.triples, theme, gid=prefix)
+            for panel in panels:
+                _network.light_step(ax, step.triples, theme, gid=f"{PARTS[panel]}-")
             _matrix.step_heading(fig, ax, step.text, theme)
         return fig
 
-    return _network.for_target(build, target)
+    return build(False) if part is not None else _network.for_target(build, target)
 
 
 def local_identity(i: int, k: int, taps: int) -> int:
@@ -164,9 +175,15 @@ def panel_edges(data: WeightSharingData, shared: bool, theme: Theme) -> list[Edg
 
 
 def draw_weight_sharing(
-    ax, data: WeightSharingData, *, theme: Theme, side_by_side: bool = False
+    ax,
+    data: WeightSharingData,
+    *,
+    theme: Theme,
+    side_by_side: bool = False,
+    panels: tuple[int, ...] = (0, 1),
 ) -> dict:
-    """Draw both panels with titles, weights and parameter counts; returns the artists.
+    """Draw both panels (or only ``panels``, 0 the locally connected layer, 1 the
+    convolution) with titles, weights and parameter counts; returns the artists.
 
     Stacked (the page), the convolution lies under the locally connected layer, the same
     inputs in the same places; side by side (a slide), it lies to the right.
@@ -183,11 +200,14 @@ def draw_weight_sharing(
     x0 = y0 = 0.0
     extent = (0.0, 0.0, 0.0, 0.0)  # of what is drawn so far: x0, y0, x1, y1
     for panel, prefix in enumerate(("local-", "conv-")):
+        if panel not in panels:
+            continue
         shared = panel == 1
-        if panel and side_by_side:
-            x0 = offset
-        elif panel:
-            y0 = extent[3] + PANEL_GAP[where] - extent[1]  # the first panel's top is < 0
+        if panel and len(panels) > 1:  # alone, the convolution takes the first one's place
+            if side_by_side:
+                x0 = offset
+            else:
+                y0 = extent[3] + PANEL_GAP[where] - extent[1]  # the first panel's top is < 0
         inputs, outputs = _network.panel_rows(
             fig,
             data.index >= 0,

@@ -25,6 +25,8 @@ TITLE = "Zero padding keeps the image size"
 
 #: Horizontal gap between the pieces of the first row.
 SPACE = 0.8
+#: The same gap in the part that draws the first row alone, for a 4:3 slide's width.
+PART_SPACE = 0.6
 
 
 def padding_example(
@@ -73,10 +75,22 @@ def compute(example: ConvLayer) -> PaddingData:
     return PaddingData(sliding, tuple(dict.fromkeys((corner, centre))), valid)
 
 
-def render(data: PaddingData, theme: Theme) -> Figure:
+def render(data: PaddingData, theme: Theme, part: str | None = None) -> Figure:
+    """The still figure, or one of its :func:`parts` alone (for a slide)."""
     fig, ax = _matrix.new_figure(theme)
-    draw_zero_padding(ax, data, theme=theme)
+    draw_zero_padding(ax, data, theme=theme, part=part)
     return fig
+
+
+def _where(data: PaddingData, p: int) -> str:
+    return "corner" if p == data.shown[0] else "centre"
+
+
+def parts(data: PaddingData) -> list[str]:
+    """The padded image with the kernel, bias and output, then each placement drawn: the
+    three one under the other are about 15 in tall, and the placements side by side wider
+    than a slide, so a slide shows one at a time."""
+    return ["pieces"] + [_where(data, p) for p in data.shown]
 
 
 def _heading(data: PaddingData, p: int) -> str:
@@ -84,7 +98,7 @@ def _heading(data: PaddingData, p: int) -> str:
     placement = s.placements[p]
     i, j = placement.index
     on_padding = int((~placement.inside).sum())
-    where = "corner" if p == data.shown[0] else "centre"
+    where = _where(data, p)
     taps = placement.inside.size
     if on_padding:
         detail = f"{on_padding} of {taps} weights on zeros"
@@ -93,9 +107,24 @@ def _heading(data: PaddingData, p: int) -> str:
     return f"{_grid.position_name('y', i, j, s.output.shape)}, {where}: {detail}"
 
 
-def draw_zero_padding(ax: Axes, data: PaddingData, *, theme: Theme) -> dict[str, list]:
-    """Draw the padded image, kernel, bias and output, then the corner and centre panels."""
+def draw_zero_padding(
+    ax: Axes, data: PaddingData, *, theme: Theme, part: str | None = None
+) -> dict[str, list]:
+    """Draw the padded image, kernel, bias and output, then the corner and centre panels.
+
+    ``part`` draws one of :func:`parts` only: ``pieces`` (the first row and the sentence
+    under it, its pieces closer together so that a 4:3 slide holds it), or one panel.
+    """
     s = data.sliding
+    if part not in (None, "pieces"):
+        (p,) = [p for p in data.shown if _where(data, p) == part]
+        size = _grid.panel_size(ax, s, s.placements[p])
+        artists = {
+            "panels": [_grid.draw_placement(ax, 0, 0, s, p, theme=theme, heading=_heading(data, p))]
+        }
+        _matrix.fit(ax.figure, ax, (-0.35, size[0] + 0.35), (-0.1, size[1] + 0.25))
+        return artists
+    space = SPACE if part is None else PART_SPACE
     rows, cols = s.padded.shape
     kh = s.kernel.shape[0]
     out_h = s.output.shape[0]
@@ -113,8 +142,8 @@ def draw_zero_padding(ax: Axes, data: PaddingData, *, theme: Theme) -> dict[str,
     artists["padded"] = _grid.draw_image(
         ax, col, top, s.padded, theme=theme, gid="padded", padding=s.is_padding, names=names
     )["texts"]
-    col += max(cols, _grid.text_width(ax, heading, _grid.TITLE_FONT)) + SPACE
-    right = _grid.draw_kernel_bias_output(ax, col, top, s, artists, space=SPACE, theme=theme)
+    col += max(cols, _grid.text_width(ax, heading, _grid.TITLE_FONT)) + space
+    right = _grid.draw_kernel_bias_output(ax, col, top, s, artists, space=space, theme=theme)
     row = top + max(rows, kh, out_h) + 0.3
     # Why the zeros are there, in numbers, wrapped to the width of the first row.
     lines = _grid.wrap(ax, _summary(data), max(right, 8.0))
@@ -123,6 +152,9 @@ def draw_zero_padding(ax: Axes, data: PaddingData, *, theme: Theme) -> dict[str,
     )
     right = max([right] + [_grid.text_width(ax, line) for line in lines])
     row += 0.5 * len(lines) + 0.1
+    if part == "pieces":
+        _matrix.fit(ax.figure, ax, (-0.35, right + 0.35), (-0.1, row + 0.15))
+        return artists
     # The corner and the centre one under the other: side by side they are wider than
     # the page column.
     sizes = [_grid.panel_size(ax, s, s.placements[p]) for p in data.shown]

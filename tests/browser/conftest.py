@@ -8,6 +8,7 @@ as root with apt-get); with CI set it fails them, so a CI run never passes by sk
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import functools
 import json
 import os
@@ -268,19 +269,43 @@ def browser_summary(request: pytest.FixtureRequest) -> Summary:
     return request.config.stash.setdefault(SUMMARY, Summary())
 
 
+def _worker(config) -> str | None:
+    """The pytest-xdist worker this process is (None for the main process)."""
+    return getattr(config, "workerinput", {}).get("workerid")
+
+
+def pytest_configure(config) -> None:
+    """build/screenshots, emptied of the last run's pictures and counts (no stale page
+    lingers), once per run: by the main process, before any worker starts."""
+    if _worker(config) is None and SCREENSHOTS.is_dir():
+        for old in [*SCREENSHOTS.glob("*.png"), *SCREENSHOTS.glob("summary*.json")]:
+            old.unlink()
+
+
 @pytest.fixture(scope="session")
 def screenshots() -> Path:
-    """build/screenshots, emptied of the last run's pictures (no stale page lingers)."""
-    if SCREENSHOTS.is_dir():
-        for old in SCREENSHOTS.glob("*.png"):
-            old.unlink()
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     return SCREENSHOTS
 
 
+def pytest_sessionfinish(session, exitstatus) -> None:
+    """A worker leaves what it saw for the main process to add up."""
+    summary = session.config.stash.get(SUMMARY, None)
+    worker = _worker(session.config)
+    if worker is not None and summary is not None and summary.visits:
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        seen = {**dataclasses.asdict(summary), "pages": sorted(summary.pages)}
+        (SCREENSHOTS / f"summary-{worker}.json").write_text(json.dumps(seen) + "\n")
+
+
 def pytest_terminal_summary(terminalreporter, exitstatus, config) -> None:
-    summary = config.stash.get(SUMMARY, None)
-    if summary is None or not summary.visits:
+    summary = config.stash.get(SUMMARY, None) or Summary()
+    for part in sorted(SCREENSHOTS.glob("summary-*.json")):
+        seen = json.loads(part.read_text())
+        summary.pages.update(seen.pop("pages"))
+        for key, value in seen.items():
+            setattr(summary, key, getattr(summary, key) + value)
+    if not summary.visits:
         return
     numbers = summary.as_dict()
     (SCREENSHOTS / "summary.json").write_text(json.dumps(numbers, indent=2) + "\n")

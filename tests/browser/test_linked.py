@@ -14,6 +14,7 @@ from diagram_gen.steps import layer_steps
 #: The pages with linked views, and the linked figures on each.
 PAGES = {
     "/": ("conv-linked",),
+    "/fully-connected/": ("fc-matrix", "fc-graph"),
     "/viewpoints/": (
         "conv-sliding", "conv-equations", "conv-network", "conv-matrix", "conv-dense-graph",
     ),
@@ -35,8 +36,12 @@ ELEMENTS = """() => [...document.querySelectorAll('.dg-linked')].flatMap(root =>
 
 
 def index_of(figure_id: str) -> np.ndarray:
+    """conv_matrix_index of the figure's example; for a fully connected layer, every
+    entry its own weight, numbered as in W.ravel()."""
     example = registry.get(figure_id).example()
-    assert isinstance(example, examples.ConvLayer)
+    if isinstance(example, examples.Dense):
+        n_out, n_in = example.weights.shape
+        return np.arange(n_out * n_in).reshape(n_out, n_in)
     return layers.conv_matrix_index(
         example.kernel.shape, example.image.shape, **example.layer_kwargs
     )
@@ -82,8 +87,13 @@ def check_lit(elements: list[dict], pointed: dict, index: np.ndarray) -> int:
                 "input": ej == j,
                 "weight": False,
             }[k]
-        else:
-            raise AssertionError(what)
+        else:  # a product: that entry in every view, its output, input and weight
+            expected = {
+                "product": (es, ew, ej) == (s, w, j),
+                "step": es == s,
+                "input": ej is not None and ej == j,
+                "weight": ew is not None and ew == w,
+            }[k]
         assert e["on"] == expected, f"{what} {pointed} {e}"
     return len(lit)
 
@@ -128,7 +138,19 @@ def test_hover_lights_the_same_thing_in_every_view(chromium, site_origin, path, 
                     target.scroll_into_view_if_needed()
                     target.hover(force=True)
                     check_lit(page.evaluate(ELEMENTS), pointed_at(target), index)
+            # A product (an entry, an edge, a covered cell, a term) in every view too.
+            products = page.locator(
+                f"[data-dg-figure='{figure_id}'] svg:visible [data-dg-step][data-dg-input]"
+            )
+            for n in sorted({0, products.count() - 1}):
+                target = products.nth(n)
+                # On the element itself: where lines cross, the mouse could meet another.
+                target.dispatch_event("pointerover", {"pointerType": "mouse", "bubbles": True})
+                check_lit(page.evaluate(ELEMENTS), pointed_at(target), index)
             page.mouse.move(0, 0)
+            page.locator(f"[data-dg-figure='{figure_id}'] .dg-linked").dispatch_event(
+                "pointerleave"
+            )
             assert not any(e["on"] or e["off"] for e in page.evaluate(ELEMENTS)), "not cleared"
         assert not errors, errors
     finally:
@@ -206,6 +228,53 @@ def test_a_tap_on_a_phone_pins_what_was_tapped(chromium, site_origin):
         assert count > 0
         weight.tap(force=True)  # a second tap lets go
         assert not any(e["on"] for e in page.evaluate(ELEMENTS))
+        assert not errors, errors
+    finally:
+        context.close()
+
+
+ACTIVE = """() => ({group: document.activeElement.closest('.dg-linked')?.dataset.dgGroup,
+  figure: document.activeElement.closest('figure')?.dataset.dgFigure,
+  step: document.activeElement.dataset.dgStep ?? null,
+  weight: document.activeElement.dataset.dgWeight ?? null,
+  input: document.activeElement.dataset.dgInput ?? null})"""
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_the_keyboard_reaches_every_view_and_lights_it(chromium, site_origin, path):
+    context, page, errors = open_page(chromium, site_origin, path)
+    try:
+        for figure_id in PAGES[path]:
+            first = stops(page, figure_id, "step")
+            if not first.count():  # conv-equations: reached through the step controls
+                continue
+            first.first.focus()
+            page.keyboard.press("Tab")
+            focused = page.evaluate(ACTIVE)
+            assert focused["figure"], f"Tab left the views of {figure_id}"
+            check_lit(page.evaluate(ELEMENTS), focused, index_of(focused.pop("figure")))
+        assert not errors, errors
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_a_tap_on_a_phone_pins_on_every_page(chromium, site_origin, path):
+    context, page, errors = open_page(
+        chromium, site_origin, path,
+        viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True,
+    )  # fmt: skip
+    try:
+        for figure_id in PAGES[path]:
+            targets = stops(page, figure_id, "input")
+            if not targets.count():
+                continue
+            target = targets.nth(targets.count() // 2)
+            target.scroll_into_view_if_needed()
+            target.tap(force=True)
+            check_lit(page.evaluate(ELEMENTS), pointed_at(target), index_of(figure_id))
+            target.tap(force=True)  # a second tap lets go
+            assert not any(e["on"] for e in page.evaluate(ELEMENTS)), figure_id
         assert not errors, errors
     finally:
         context.close()
