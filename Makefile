@@ -26,6 +26,10 @@ QUEUE := build/render-queue
 RENDERED := build/rendered.stamp
 SITE_STAMP := build/site.stamp
 DOCS_LIST := build/docs-files.txt
+# The explorer's drawings (diagram_gen/explorer.py) and the dependency file they write.
+EXPLORER_DIR := $(GENERATED)/explorer
+EXPLORER := $(EXPLORER_DIR)/index.json
+EXPLORER_DEPS := $(EXPLORER_DIR)/.deps/explorer.d
 HOST ?= 127.0.0.1
 PORT ?= 8000
 export NO_MKDOCS_2_WARNING := 1
@@ -42,7 +46,7 @@ $(shell mkdir -p build && printf '%s\n' $(DOCS_FILES) > $(DOCS_LIST).new && \
 include $(RULES)
 # What each output really depends on, written by its last render (diagram_gen/deps.py).
 # Read with eval, not include: make must not try to remake them before reading them.
-$(foreach d,$(wildcard $(FIGURE_DIR)/.deps/*.d),$(eval $(file < $(d))))
+$(foreach d,$(wildcard $(FIGURE_DIR)/.deps/*.d $(EXPLORER_DEPS)),$(eval $(file < $(d))))
 endif
 
 .PHONY: help all figures site serve test lint format bench clean distclean constraints FORCE
@@ -84,7 +88,13 @@ $(RENDERED): $(FIGURE_OUTPUTS) $(SITE_DATA) | $(VENV_OK)
 	@$(DIAGRAM_GEN) build --queue $(QUEUE) --out $(FIGURE_DIR) --site-data $(GENERATED)
 	@touch $@
 
-figures: $(RENDERED) $(GENERATED)/figures.json ## render every figure, animation and number the pages use
+# The explorer's hundreds of small SVGs are written by Python directly, without
+# matplotlib, in a process of their own (beside the renderer under make -j); rebuilt when a
+# package file the explorer imports changed (its dependency file) or that file is missing.
+$(EXPLORER) $(EXPLORER_DEPS) &: | $(VENV_OK)
+	@$(PY) -m diagram_gen.explorer $(EXPLORER_DIR) $(EXPLORER_DEPS)
+
+figures: $(RENDERED) $(GENERATED)/figures.json $(EXPLORER) ## render every figure, animation and number the pages use
 
 # A missing site is rebuilt even when its sources are older than the stamp.
 ifeq ($(wildcard site/index.html),)
@@ -94,7 +104,7 @@ endif
 # Pages change when their sources, the figures' captions or the numbers change; a figure
 # whose image alone changed is copied into site/ without rebuilding the pages
 # (diagram_gen/site_build.py decides, from the content of what the pages read).
-$(SITE_STAMP): $(RENDERED) $(GENERATED)/figures.json mkdocs.yml $(DOCS_FILES) $(DOCS_LIST) \
+$(SITE_STAMP): $(RENDERED) $(GENERATED)/figures.json $(EXPLORER) mkdocs.yml $(DOCS_FILES) $(DOCS_LIST) \
 		$(wildcard diagram_gen/*.py diagram_gen/figures/*.py) | $(VENV_OK)
 	@$(PY) -m diagram_gen.site_build
 	@touch $@
