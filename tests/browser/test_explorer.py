@@ -184,11 +184,12 @@ def expected_lit(index: np.ndarray, pointed: dict, items: list[dict]) -> list[bo
     uses; for a weight, every copy of it; for an input, its products and every output
     that reads it."""
     keys = [k for k in ("step", "weight", "input") if pointed[k] is not None]
-    if len(keys) == 3:  # a product: it, and its output, input and weight
+    if len(keys) == 3:  # a product: it in every view, every copy of its weight, and its
+        # output, input and weight themselves
         s, w, j = (int(pointed[k]) - 1 for k in ("step", "weight", "input"))
         triple = (str(s + 1), str(j + 1), str(w + 1))
         return [
-            (item["step"], item["input"], item["weight"]) == triple
+            (item["step"], item["input"]) == triple[:2] or item["weight"] == triple[2]
             if all(item[k] is not None for k in ("step", "input", "weight"))
             else item["step"] == triple[0] or item["input"] == triple[1]
             or item["weight"] == triple[2]
