@@ -132,7 +132,7 @@ def on_page_markdown(markdown, page, config, files):
             counter += 1
             meta = _read_json(docs_dir, f"{FIGURE_DIR}/{argument}.json", name)
             if "linked" in meta:
-                downloads = animation_download_links(_url_folder(page), argument)
+                downloads = animation_downloads(_url_folder(page), argument, markdown=False)
                 return linked_html(
                     meta, docs_dir, _url_folder(page), number=counter, downloads=downloads
                 )
@@ -310,18 +310,6 @@ def _json_script(value: object) -> str:
     return json.dumps(value, ensure_ascii=False).replace("</", "<\\/")
 
 
-def animation_download_links(folder: str, figure_id: str) -> str:
-    """An animation's downloads (GIF, APNG, step PDF) in each theme, as HTML."""
-    return " · ".join(
-        f"{theme}: "
-        + ", ".join(
-            f'<a href="{folder}/{figure_id}-{theme}{suffix}" download>{label}</a>'
-            for label, suffix in ANIMATION_FILES
-        )
-        for theme in THEMES
-    )
-
-
 def gallery_entry(
     meta: dict, folder: str, *, animated: bool = False, motion: dict | None = None
 ) -> str:
@@ -413,13 +401,19 @@ def size_line(meta: dict) -> str:
     )
 
 
-def animation_downloads(folder: str, stem: str) -> str:
-    """An animation's download links (GIF, APNG, step PDF) in each theme, as Markdown."""
+def animation_downloads(folder: str, stem: str, *, markdown: bool = True) -> str:
+    """An animation's download links (GIF, APNG, step PDF) in each theme, as Markdown
+    (or HTML, for raw HTML that MkDocs does not read)."""
+
+    def link(label: str, href: str) -> str:
+        if markdown:
+            return f"[{label}]({href}){{ download }}"
+        return f'<a href="{href}" download>{label}</a>'
+
     return " · ".join(
         f"{theme}: "
         + ", ".join(
-            f"[{label}]({folder}/{stem}-{theme}{suffix}){{ download }}"
-            for label, suffix in ANIMATION_FILES
+            link(label, f"{folder}/{stem}-{theme}{suffix}") for label, suffix in ANIMATION_FILES
         )
         for theme in THEMES
     )

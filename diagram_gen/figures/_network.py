@@ -1017,3 +1017,18 @@ def graph_links(
             focus=focus,
         )
     return elements
+
+
+def conv_graph_links(data: ConvGraphData, *, dot: bool = False) -> dict[str, linked.Link]:
+    """:func:`graph_links` of a convolution's network (its key too, unless ``dot``: the
+    Graphviz figure writes its legend as one text)."""
+    example = data.example
+    return graph_links(
+        data.index,
+        position_names("x", example.image.shape),
+        position_names("y", example.output().shape),
+        x=data.x,
+        y=data.y,
+        dot=dot,
+        key=None if dot else (example.weight_names, example.kernel.ravel()),
+    )

@@ -310,13 +310,5 @@ def alt_text(data: ConvDenseGraphData) -> str:
 
 def links(data: ConvDenseGraphData) -> linked.Links:
     """Nodes as inputs and outputs; weight edges (and labels) as products, zero edges fade."""
-    example = data.example
-    elements = _network.graph_links(
-        data.index,
-        _network.position_names("x", example.image.shape),
-        _network.position_names("y", example.output().shape),
-        x=data.x,
-        y=data.y,
-        dot=True,
-    )
-    return linked.Links(linked.conv_group(example), elements, linked.step_texts(steps(data)))
+    elements = _network.conv_graph_links(data, dot=True)
+    return linked.Links(linked.conv_group(data.example), elements, linked.step_texts(steps(data)))

@@ -182,14 +182,5 @@ def links(data: LinkedData) -> linked.Links:
     example = data.example
     elements = _grid.sliding_links(data.sliding.sliding, (), pieces=True)
     elements.update(conv_matrix.link_elements(data.matrix))
-    elements.update(
-        _network.graph_links(
-            data.network.index,
-            _network.position_names("x", example.image.shape),
-            _network.position_names("y", example.output().shape),
-            x=data.network.x,
-            y=data.network.y,
-            key=(example.weight_names, example.kernel.ravel()),
-        )
-    )
+    elements.update(_network.conv_graph_links(data.network))
     return linked.Links(linked.conv_group(example), elements, linked.step_texts(steps(data)))

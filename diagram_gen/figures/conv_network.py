@@ -188,14 +188,7 @@ def alt_text(data: ConvNetworkData) -> str:
 
 
 def links(data: ConvNetworkData) -> linked.Links:
-    """Nodes as inputs and outputs, edges (and their labels) as products."""
-    example = data.example
-    elements = _network.graph_links(
-        data.index,
-        _network.position_names("x", example.image.shape),
-        _network.position_names("y", example.output().shape),
-        x=data.x,
-        y=data.y,
-        key=(example.weight_names, example.kernel.ravel()),
-    )
-    return linked.Links(linked.conv_group(example), elements, linked.step_texts(steps(data)))
+    """Nodes as inputs and outputs, edges (and their labels) as products, the key's
+    entries as weights."""
+    elements = _network.conv_graph_links(data)
+    return linked.Links(linked.conv_group(data.example), elements, linked.step_texts(steps(data)))
