@@ -264,10 +264,11 @@ def test_the_keyboard_reaches_every_view_and_lights_it(chromium, site_origin, pa
         context.close()
 
 
+@pytest.mark.parametrize("theme", ["light", "dark"])
 @pytest.mark.parametrize("path", PAGES)
-def test_a_tap_on_a_phone_pins_on_every_page(chromium, site_origin, path):
+def test_a_tap_on_a_phone_pins_on_every_page(chromium, site_origin, path, theme):
     context, page, errors = open_page(
-        chromium, site_origin, path,
+        chromium, site_origin, path, color_scheme=theme,
         viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True,
     )  # fmt: skip
     try:
