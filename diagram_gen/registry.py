@@ -52,6 +52,16 @@ class FigureSpec:
     #: ``parts(data) -> list[str]``: the names of the parts a slide can show one at a time
     #: (``--part``); None for a figure that is one piece.
     parts: Callable[[Any], list[str]] | None = None
+    #: ``notes(data) -> str``: what a lecturer points at, for a slide's speaker notes; None
+    #: builds them from the caption and the alt text (:meth:`speaker_notes`).
+    notes: Callable[[Any], str] | None = None
+
+    def speaker_notes(self, data: Any) -> str:
+        """The speaker notes of this figure's slide: the module's ``notes(data)`` if it has
+        one, else its caption, then what to point at, which is what the alt text says."""
+        if self.notes is not None:
+            return self.notes(data)
+        return f"{self.caption(data)}\n\nPoint at: {self.alt(data)}"
 
     def part_names(self, data: Any) -> list[str]:
         """The figure's parts for this data (none for a figure in one piece)."""
@@ -144,6 +154,7 @@ def _spec(module: ModuleType) -> FigureSpec:
         alt=module.alt_text,
         steps=getattr(module, "steps", None),
         parts=getattr(module, "parts", None),
+        notes=getattr(module, "notes", None),
     )
 
 
