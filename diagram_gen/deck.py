@@ -481,18 +481,37 @@ def plan_slides(
     check_overrides(overrides, plan)
     theme = THEMES[theme_name]
     animated_ids = set(animate.animated_ids())
-    resolved = []
-    for planned in plan:  # every value checked before anything is drawn
+    # Every value is checked before anything is drawn. A figure that refuses the
+    # reader's values (a pooling window's kernel is not a convolution's) keeps its own
+    # example, with a warning; a value that every figure with that parameter refuses is
+    # bad input.
+    resolved, accepted, refusals, kept = [], set(), [], []
+    for planned in plan:
         spec = registry.get(planned.figure)
-        resolved.append((planned, spec, spec.data(figure_overrides(spec.id, overrides))))
+        own = figure_overrides(spec.id, overrides)
+        try:
+            data = spec.data(own)
+            accepted |= set(own)
+        except ValueError as refusal:
+            if not own:
+                raise
+            refusals.append(refusal)
+            kept.append(f"{spec.id} keeps its own example: {_sentence(refusal)}")
+            own = {}
+            data = spec.data({})
+        resolved.append((planned, spec, data, own))
+    if refusals and not set(overrides) <= accepted:
+        raise refusals[0]
+    for message in kept:
+        _warn(warn, message)
     slides = [title_slide(overrides)]
-    for planned, spec, data in resolved:
+    for planned, spec, data, own in resolved:
         text = planned.text(data) if planned.text else ""
         lines = [line for line in text.split("\n") if line]
         animated = spec.id in animated_ids and spec.steps is not None
 
-        def unit(part, spec=spec, data=data, lines=lines, animated=animated, planned=planned):
-            key = [spec.id, part, theme_name, figure_overrides(spec.id, overrides), lines]
+        def unit(part, spec=spec, data=data, lines=lines, own=own):
+            key = [spec.id, part, theme_name, own, lines]
             return _cached(cache, key, spec.id, lambda: draw_unit(part))
 
         def draw_unit(part, spec=spec, data=data, lines=lines, animated=animated,
@@ -674,13 +693,15 @@ def write_pptx(slides: Sequence[Slide], theme: Theme) -> bytes:
 
 
 def fixed_zip(data: bytes) -> bytes:
-    """A zip's entries again, in the same order, with one fixed date and no extras."""
+    """A zip's entries again, in the same order, with one fixed date and no extras; the
+    pictures stored as they are (PNG and GIF are compressed already)."""
     source = zipfile.ZipFile(io.BytesIO(data))
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as target:
         for info in source.infolist():
             entry = zipfile.ZipInfo(info.filename, date_time=ZIP_DATE)
-            entry.compress_type = zipfile.ZIP_DEFLATED
+            packed = info.filename.endswith((".png", ".gif", ".jpeg"))
+            entry.compress_type = zipfile.ZIP_STORED if packed else zipfile.ZIP_DEFLATED
             entry.external_attr = 0o644 << 16
             target.writestr(entry, source.read(info.filename))
     return buffer.getvalue()
