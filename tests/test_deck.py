@@ -126,6 +126,13 @@ def test_deck_is_16_9_with_enough_slides_each_one_picture_inside_with_notes(deck
         assert picture.left >= 0 and picture.top >= 0
         assert picture.left + picture.width <= prs.slide_width
         assert picture.top + picture.height <= prs.slide_height
+        # The title and text never cover the figure: they are above or beside it, or, on
+        # a figure that fills the slide, in a corner it was measured to leave empty.
+        if not entry["layout"].startswith("over-"):
+            for box in (shape for shape in slide.shapes if shape.has_text_frame):
+                apart = (box.left + box.width <= picture.left or box.top + box.height
+                         <= picture.top)  # fmt: skip
+                assert apart, entry["title"]
         spec = registry.get(entry["figure"])
         data = spec.data({})
         assert spec.speaker_notes(data) in notes
