@@ -563,8 +563,9 @@ def _cached(cache: Path | None, key: list, figure_id: str, draw: Callable[[], An
         return draw()
     hasher = hashlib.sha256(json.dumps(key, sort_keys=True, default=str).encode())
     ours = [Path(__file__), Path(animate.__file__), deps.PACKAGE_DIR / "steps.py"]
-    for path in [*ours, *deps.task_dependencies(figure_id)]:
-        hasher.update(str(path).encode() + b"\0" + path.read_bytes() + b"\0")
+    for path in [*ours, *deps.task_dependencies(figure_id)]:  # named from the root, so
+        name = path.resolve().relative_to(deps.ROOT)  # a copy of the tree hits the cache
+        hasher.update(str(name).encode() + b"\0" + path.read_bytes() + b"\0")
     path = cache / f"{figure_id}-{key[2]}-{hasher.hexdigest()[:24]}.pickle"
     if path.is_file():
         result = pickle.loads(path.read_bytes())
