@@ -78,6 +78,8 @@ def _fc_matrix(data: Any) -> str:
 
 def _conv_sliding(data: Any) -> str:
     out = data.example.output()
+    if out.size == 1:
+        return f"1 placement of the kernel gives {spoken_list(out.ravel())}."
     return f"{count(out.size)} placements of one kernel give {spoken_list(out.ravel())}."
 
 
@@ -114,7 +116,8 @@ def _weight_sharing(data: Any) -> str:
 
 def _sparse(data: Any) -> str:
     n_out, n_in = data.connected.shape
-    return f"Each of the {n_out} outputs sees {data.kernel} of the {n_in} inputs."
+    who = "The one output" if n_out == 1 else f"Each of the {n_out} outputs"
+    return f"{who} sees {data.kernel} of the {n_in} inputs."
 
 
 def _block_matrix(data: Any) -> str:
