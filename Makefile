@@ -25,6 +25,11 @@ RULES := build/figures.mk
 QUEUE := build/render-queue
 RENDERED := build/rendered.stamp
 SITE_STAMP := build/site.stamp
+SLIDES := build/slides
+DECK_THEMES := light dark
+DECKS := $(foreach t,$(DECK_THEMES),$(SLIDES)/convolution-$(t).pptx $(SLIDES)/convolution-$(t).pdf)
+# The decks the site offers for download, copied where MkDocs finds them.
+SITE_DECKS := $(patsubst $(SLIDES)/%,$(GENERATED)/slides/%,$(DECKS))
 DOCS_LIST := build/docs-files.txt
 # The explorer's drawings (diagram_gen/explorer.py) and the dependency file they write.
 EXPLORER_DIR := $(GENERATED)/explorer
@@ -49,7 +54,7 @@ include $(RULES)
 $(foreach d,$(wildcard $(FIGURE_DIR)/.deps/*.d $(EXPLORER_DEPS)),$(eval $(file < $(d))))
 endif
 
-.PHONY: help all figures site serve test lint format bench clean distclean constraints FORCE
+.PHONY: help all figures slides site serve test lint format bench clean distclean constraints FORCE
 
 help: ## list the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | \
@@ -96,6 +101,23 @@ $(EXPLORER) $(EXPLORER_DEPS) &: | $(VENV_OK)
 
 figures: $(RENDERED) $(GENERATED)/figures.json $(EXPLORER) ## render every figure, animation and number the pages use
 
+# The lecture deck of one theme (PowerPoint and PDF, one process each, so make -j2 builds
+# both themes at once). It reads the whole package and the measured data the cost figure
+# plots; each figure's slide is kept in build/slides/.cache and drawn again only when
+# the files that figure's code imports changed, so a rebuild redraws what changed and
+# puts the deck together again.
+$(SLIDES)/convolution-%.pptx $(SLIDES)/convolution-%.pdf: \
+		$(wildcard diagram_gen/*.py diagram_gen/figures/*.py benchmarks/data/*.json) \
+		| $(VENV_OK)
+	@scripts/ensure-tool.sh dot graphviz Graphviz
+	@$(DIAGRAM_GEN) deck --theme $* --cache $(@D)/.cache --out $(@D) > /dev/null
+
+slides: $(DECKS) ## build the lecture as slides: build/slides/convolution-{light,dark}.{pptx,pdf}
+
+$(GENERATED)/slides/%: $(SLIDES)/%
+	@mkdir -p $(@D)
+	@cp $< $@.$$$$.tmp && mv $@.$$$$.tmp $@
+
 # A missing site is rebuilt even when its sources are older than the stamp.
 ifeq ($(wildcard site/index.html),)
 $(SITE_STAMP): FORCE
@@ -104,7 +126,8 @@ endif
 # Pages change when their sources, the figures' captions or the numbers change; a figure
 # whose image alone changed is copied into site/ without rebuilding the pages
 # (diagram_gen/site_build.py decides, from the content of what the pages read).
-$(SITE_STAMP): $(RENDERED) $(GENERATED)/figures.json $(EXPLORER) mkdocs.yml $(DOCS_FILES) $(DOCS_LIST) \
+$(SITE_STAMP): $(RENDERED) $(GENERATED)/figures.json $(EXPLORER) $(SITE_DECKS) mkdocs.yml \
+		$(DOCS_FILES) $(DOCS_LIST) \
 		$(wildcard diagram_gen/*.py diagram_gen/figures/*.py) | $(VENV_OK)
 	@$(PY) -m diagram_gen.site_build
 	@touch $@

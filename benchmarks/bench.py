@@ -2,7 +2,8 @@
 
 Measures a clean build (``make -j2`` after ``make clean``: every figure, animation and the
 site), a one-figure rebuild after touching one figure module (to the rebuilt site), a
-no-op ``make``, a site build (``mkdocs build``), each against the build's goals, and the
+no-op ``make``, a site build (``mkdocs build``), each against the build's goals, the lecture decks
+(``make slides``: from nothing, after one figure changed, and a no-op), and the
 largest matrix figure (``conv-matrix`` for a
 32x32 input, 3x3 kernel, same padding: a 1024x1024 matrix). Prints a table and saves it
 as JSON to ``build/bench/results.json``. Speed goals live here, never in a timed test.
@@ -74,6 +75,25 @@ GOALS = {
     "one figure module touched (fc_graph.py; make -j2, site page rebuilt)": 1.5,
     "no-op build (make)": 0.1,
 }
+
+
+def clean_slides() -> None:
+    """The decks and their cache of figure slides: the next ``make slides`` draws all."""
+    shutil.rmtree(ROOT / "build" / "slides", ignore_errors=True)
+
+
+def slides() -> dict[str, list[float]]:
+    """``make slides``: the lecture decks from nothing, after one figure module changed
+    (that figure's slide is drawn again, the decks put together again), and a no-op."""
+    return {
+        "slides, clean (make -j2 slides: both themes, PowerPoint and PDF)": timed(
+            lambda: make("-j2", "slides"), clean_slides, runs=1
+        ),
+        "slides, one figure module touched (fc_graph.py; make -j2 slides)": timed(
+            lambda: make("-j2", "slides"), touch("fc_graph.py")
+        ),
+        "slides, no-op (make slides)": timed(lambda: make("slides"), runs=max(RUNS, 5)),
+    }
 
 
 def site_build() -> None:
@@ -160,6 +180,7 @@ def main() -> None:
         "site build (mkdocs build --strict, notebook cached)": timed(site_build),
     }
     make()  # leave everything built
+    results.update(slides())
     seconds, svg_bytes = large_matrix()
     results["conv-matrix 32x32, 3x3 kernel, same padding (1024x1024), SVG"] = seconds
     results.update(layer_math())

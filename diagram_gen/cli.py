@@ -32,6 +32,7 @@ examples:
   diagram-gen render fc-matrix --format png --theme dark --transparent --width 6 --dpi 300
   diagram-gen render conv-matrix --slide 16:9 --format pdf
   diagram-gen all --out figures
+  diagram-gen deck --theme dark --set kernel=3 --out slides
 """
 
 
@@ -203,6 +204,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
 
     _add_animate_parser(commands)
+    _add_deck_parser(commands)
 
     build = commands.add_parser(
         "build",
@@ -310,6 +312,59 @@ def animate_one(args: argparse.Namespace) -> int:
     return 0
 
 
+def _add_deck_parser(commands: Any) -> None:
+    """``diagram-gen deck``: the lecture as PowerPoint and PDF (:mod:`diagram_gen.deck`)."""
+    parser = commands.add_parser(
+        "deck",
+        help="build the lecture as a slide deck (PowerPoint and PDF, 16:9)",
+        epilog="example:\n  diagram-gen deck --theme light --set kernel=3 --out slides",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument(
+        "--set",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="change the running example in every slide's figure that has KEY (repeatable)",
+    )
+    parser.add_argument(
+        "--theme", default="light,dark", type=_themes, help="light, dark or light,dark"
+    )
+    parser.add_argument(
+        "--only",
+        default=None,
+        metavar="ID,ID",
+        help="a shorter deck: the title slide and these figures' slides only",
+    )
+    parser.add_argument("--out", type=_folder, default=Path("."), help="folder to write into")
+    parser.add_argument(
+        "--cache",
+        type=Path,
+        default=None,
+        metavar="FOLDER",
+        help="keep each figure's slide here and draw it again only when its code changed",
+    )
+
+
+def deck_one(args: argparse.Namespace) -> int:
+    """Build every requested theme's deck in memory, then write all the files (or none)."""
+    from diagram_gen import deck
+
+    overrides = parse_assignments(args.set)
+    plan = deck.select(args.only.split(",")) if args.only is not None else deck.PLAN
+    deck.check_overrides(overrides, plan)
+    files: dict[str, bytes] = {}
+    for theme in args.theme:
+        files.update(deck.build(theme, overrides, plan=plan, warn=_deck_warning, cache=args.cache))
+    for path in export.write_all(args.out, files):
+        print(path)
+    return 0
+
+
+def _deck_warning(message: str) -> None:
+    print(f"{PROG}: warning: {_sentence(message)}", file=sys.stderr)
+
+
 def build_tasks(args: argparse.Namespace) -> int:
     """Render queued and named tasks in one process; one line per failed task."""
     from diagram_gen import render
@@ -345,6 +400,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return render_one(args.figure, parse_assignments(args.set), args)
         if args.command == "animate":
             return animate_one(args)
+        if args.command == "deck":
+            return deck_one(args)
         for figure_id in registry.FIGURES:
             render_one(figure_id, {}, args)
         return 0

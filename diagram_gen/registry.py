@@ -55,6 +55,16 @@ class FigureSpec:
     #: ``links(data) -> Links`` (diagram_gen.linked): which drawn element is which output,
     #: input and weight, for the page's linked views; None for a figure not linked.
     links: Callable[[Any], Any] | None = None
+    #: ``notes(data) -> str``: what a lecturer points at, for a slide's speaker notes; None
+    #: builds them from the caption and the alt text (:meth:`speaker_notes`).
+    notes: Callable[[Any], str] | None = None
+
+    def speaker_notes(self, data: Any) -> str:
+        """The speaker notes of this figure's slide: the module's ``notes(data)`` if it has
+        one, else its caption, then what to point at, which is what the alt text says."""
+        if self.notes is not None:
+            return self.notes(data)
+        return f"{self.caption(data)}\n\nPoint at: {self.alt(data)}"
 
     def part_names(self, data: Any) -> list[str]:
         """The figure's parts for this data (none for a figure in one piece)."""
@@ -148,6 +158,7 @@ def _spec(module: ModuleType) -> FigureSpec:
         steps=getattr(module, "steps", None),
         parts=getattr(module, "parts", None),
         links=getattr(module, "links", None),
+        notes=getattr(module, "notes", None),
     )
 
 

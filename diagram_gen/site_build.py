@@ -32,23 +32,30 @@ DOCS = ROOT / "docs"
 SITE = ROOT / "site"
 FIGURES = DOCS / "generated" / "figures"
 SITE_FIGURES = SITE / "generated" / "figures"
+#: The lecture decks (``make slides``), copied verbatim like the figure files.
+SLIDES = DOCS / "generated" / "slides"
+SITE_SLIDES = SITE / "generated" / "slides"
+ASSET_FOLDERS = ((FIGURES, SITE_FIGURES), (SLIDES, SITE_SLIDES))
 DIGEST = ROOT / "build" / "site-inputs.sha256"
 #: Files under these folders can change a page; so can the package files notebooks import.
 PAGE_SOURCES = ("docs", "docs_src", "hooks", "overrides")
 #: The figure files MkDocs copies verbatim; their JSON (caption, alt) is a page input.
-ASSET_SUFFIXES = {".svg", ".pdf", ".png", ".gif", ".apng"}
+ASSET_SUFFIXES = {".svg", ".pdf", ".png", ".gif", ".apng", ".pptx"}
 #: Noise the notebook kernel prints on every run; it says nothing about the build.
 NOISE = ("[IPKernelApp] WARNING | Kernel is running over TCP",)
 
 
 def is_asset(path: Path) -> bool:
-    """A figure file copied verbatim into the site (not its caption, not a dot file)."""
-    try:
-        relative = path.relative_to(FIGURES)
-    except ValueError:
-        return False
-    hidden = any(part.startswith(".") for part in relative.parts)
-    return not hidden and path.suffix in ASSET_SUFFIXES
+    """A figure file or a deck, copied verbatim into the site (not a figure's caption,
+    not a dot file)."""
+    for folder, _ in ASSET_FOLDERS:
+        try:
+            relative = path.relative_to(folder)
+        except ValueError:
+            continue
+        hidden = any(part.startswith(".") for part in relative.parts)
+        return not hidden and path.suffix in ASSET_SUFFIXES
+    return False
 
 
 def page_inputs() -> list[Path]:
@@ -93,14 +100,20 @@ def mkdocs_build() -> int:
 
 
 def sync_assets() -> list[Path]:
-    """Copy the figure files whose bytes differ into ``site/``; drop those that went.
-
-    Only a file written since its copy (newer, or of another size) is read and compared.
-    """
+    """Copy the figure files and decks whose bytes differ into ``site/``; drop those that
+    went. Only a file written since its copy (newer, or of another size) is read and
+    compared."""
     copied = []
-    wanted = {p.relative_to(FIGURES) for p in FIGURES.rglob("*") if p.is_file() and is_asset(p)}
+    for folder, site_folder in ASSET_FOLDERS:
+        copied += _sync(folder, site_folder)
+    return copied
+
+
+def _sync(folder: Path, site_folder: Path) -> list[Path]:
+    copied = []
+    wanted = {p.relative_to(folder) for p in folder.rglob("*") if p.is_file() and is_asset(p)}
     for relative in sorted(wanted):
-        source, target = FIGURES / relative, SITE_FIGURES / relative
+        source, target = folder / relative, site_folder / relative
         if target.is_file():
             old, new = target.stat(), source.stat()
             unchanged = new.st_size == old.st_size and new.st_mtime_ns <= old.st_mtime_ns
@@ -109,10 +122,10 @@ def sync_assets() -> list[Path]:
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(source, target)
         copied.append(target)
-    if SITE_FIGURES.is_dir():
-        for path in SITE_FIGURES.rglob("*"):
+    if site_folder.is_dir():
+        for path in site_folder.rglob("*"):
             if path.is_file() and path.suffix in ASSET_SUFFIXES:
-                if path.relative_to(SITE_FIGURES) not in wanted:
+                if path.relative_to(site_folder) not in wanted:
                     path.unlink()
     return copied
 
@@ -122,7 +135,7 @@ def main() -> int:
     previous = DIGEST.read_text().strip() if DIGEST.is_file() else None
     if previous == inputs and (SITE / "index.html").is_file():
         copied = sync_assets()
-        print(f"site: pages unchanged; copied {len(copied)} figure files")
+        print(f"site: pages unchanged; copied {len(copied)} figure and deck files")
         return 0
     DIGEST.unlink(missing_ok=True)
     status = mkdocs_build()
