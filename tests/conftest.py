@@ -33,3 +33,23 @@ def _close_figures():
     pyplot = sys.modules.get("matplotlib.pyplot")
     if pyplot is not None:
         pyplot.close("all")
+
+
+#: The slowest test files (pytest --durations), run first: make test gives each worker
+#: whole files (pytest-xdist, --dist loadfile), and a long file handed out last would
+#: leave the other worker idle at the end.
+SLOW_FIRST = (
+    "tests/test_build.py",
+    "tests/browser/test_legibility.py",
+    "tests/test_parameters.py",
+    "tests/test_animate.py",
+    "tests/test_deck.py",
+    "tests/browser/test_browser.py",
+    "tests/browser/test_linked.py",
+)
+
+
+def pytest_collection_modifyitems(config, items) -> None:
+    """Slow files first, each keeping its own order (the same order in every worker)."""
+    rank = {path: n for n, path in enumerate(SLOW_FIRST)}
+    items.sort(key=lambda item: rank.get(item.nodeid.split("::")[0], len(rank)))
