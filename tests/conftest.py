@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import sys
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -53,3 +55,36 @@ def pytest_collection_modifyitems(config, items) -> None:
     """Slow files first, each keeping its own order (the same order in every worker)."""
     rank = {path: n for n, path in enumerate(SLOW_FIRST)}
     items.sort(key=lambda item: rank.get(item.nodeid.split("::")[0], len(rank)))
+
+
+#: What the browser test saw, one file per test process (tests/browser/conftest.py).
+SCREENSHOTS = Path(__file__).resolve().parent.parent / "build" / "screenshots"
+
+
+def _is_worker(config) -> bool:
+    return hasattr(config, "workerinput")
+
+
+def pytest_configure(config) -> None:
+    """Before any test process starts: no picture or count of the last run lingers."""
+    if not _is_worker(config) and SCREENSHOTS.is_dir():
+        for old in [*SCREENSHOTS.glob("*.png"), *SCREENSHOTS.glob("summary*.json")]:
+            old.unlink()
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config) -> None:
+    """The browser test's visits, added up over the test processes."""
+    parts = [json.loads(p.read_text()) for p in sorted(SCREENSHOTS.glob("summary-*.json"))]
+    if _is_worker(config) or not parts:
+        return
+    pages = {page for part in parts for page in part["pages"]}
+    total = {k: sum(part[k] for part in parts) for k in parts[0] if k != "pages"}
+    numbers = {"pages": len(pages), **total, "screenshots": "build/screenshots"}
+    (SCREENSHOTS / "summary.json").write_text(json.dumps(numbers, indent=2) + "\n")
+    terminalreporter.write_sep("-", "browser test")
+    terminalreporter.write_line(f"screenshots: {SCREENSHOTS}")
+    terminalreporter.write_line(
+        f"{numbers['pages']} pages ({numbers['visits']} visits, light and dark), "
+        f"{numbers['images_loaded']} images loaded, {numbers['requests']} requests seen, "
+        f"{numbers['foreign_requests']} to another host"
+    )

@@ -269,19 +269,6 @@ def browser_summary(request: pytest.FixtureRequest) -> Summary:
     return request.config.stash.setdefault(SUMMARY, Summary())
 
 
-def _worker(config) -> str | None:
-    """The pytest-xdist worker this process is (None for the main process)."""
-    return getattr(config, "workerinput", {}).get("workerid")
-
-
-def pytest_configure(config) -> None:
-    """build/screenshots, emptied of the last run's pictures and counts (no stale page
-    lingers), once per run: by the main process, before any worker starts."""
-    if _worker(config) is None and SCREENSHOTS.is_dir():
-        for old in [*SCREENSHOTS.glob("*.png"), *SCREENSHOTS.glob("summary*.json")]:
-            old.unlink()
-
-
 @pytest.fixture(scope="session")
 def screenshots() -> Path:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
@@ -289,30 +276,13 @@ def screenshots() -> Path:
 
 
 def pytest_sessionfinish(session, exitstatus) -> None:
-    """A worker leaves what it saw for the main process to add up."""
+    """Leave what the browser saw in build/screenshots/summary-<process>.json; the
+    project's conftest adds the files up at the end (tests/conftest.py), since under
+    pytest-xdist the tests run in worker processes."""
     summary = session.config.stash.get(SUMMARY, None)
-    worker = _worker(session.config)
-    if worker is not None and summary is not None and summary.visits:
-        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-        seen = {**dataclasses.asdict(summary), "pages": sorted(summary.pages)}
-        (SCREENSHOTS / f"summary-{worker}.json").write_text(json.dumps(seen) + "\n")
-
-
-def pytest_terminal_summary(terminalreporter, exitstatus, config) -> None:
-    summary = config.stash.get(SUMMARY, None) or Summary()
-    for part in sorted(SCREENSHOTS.glob("summary-*.json")):
-        seen = json.loads(part.read_text())
-        summary.pages.update(seen.pop("pages"))
-        for key, value in seen.items():
-            setattr(summary, key, getattr(summary, key) + value)
-    if not summary.visits:
+    if summary is None or not summary.visits:
         return
-    numbers = summary.as_dict()
-    (SCREENSHOTS / "summary.json").write_text(json.dumps(numbers, indent=2) + "\n")
-    terminalreporter.write_sep("-", "browser test")
-    terminalreporter.write_line(f"screenshots: {SCREENSHOTS}")
-    terminalreporter.write_line(
-        f"{numbers['pages']} pages ({numbers['visits']} visits, light and dark), "
-        f"{numbers['images_loaded']} images loaded, {numbers['requests']} requests seen, "
-        f"{numbers['foreign_requests']} to another host"
-    )
+    worker = getattr(session.config, "workerinput", {}).get("workerid", "main")
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    seen = {**dataclasses.asdict(summary), "pages": sorted(summary.pages)}
+    (SCREENSHOTS / f"summary-{worker}.json").write_text(json.dumps(seen) + "\n")
