@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 from diagram_gen import export, registry
+from diagram_gen.layers import one_sentence
 from diagram_gen.style import THEMES
 
 PROG = "diagram-gen"
@@ -44,12 +45,7 @@ class _Parser(argparse.ArgumentParser):
     """argparse, but a usage error is one sentence (no usage dump) and exit status 2."""
 
     def error(self, message: str) -> NoReturn:
-        raise UsageError(_sentence(message))
-
-
-def _sentence(message: str) -> str:
-    message = " ".join(str(message).split())
-    return message if message.endswith(".") else message + "."
+        raise UsageError(one_sentence(message))
 
 
 def parse_value(text: str) -> Any:
@@ -362,7 +358,7 @@ def deck_one(args: argparse.Namespace) -> int:
 
 
 def _deck_warning(message: str) -> None:
-    print(f"{PROG}: warning: {_sentence(message)}", file=sys.stderr)
+    print(f"{PROG}: warning: {one_sentence(message)}", file=sys.stderr)
 
 
 def build_tasks(args: argparse.Namespace) -> int:
@@ -376,7 +372,7 @@ def build_tasks(args: argparse.Namespace) -> int:
     plan = render.Plan(figures=args.out, site_data=args.site_data)
     failed = [o for o in render.build(tasks, plan, jobs=jobs) if o.error is not None]
     for outcome in failed:
-        print(f"{PROG}: error: {outcome.task}: {_sentence(outcome.error)}", file=sys.stderr)
+        print(f"{PROG}: error: {outcome.task}: {one_sentence(outcome.error)}", file=sys.stderr)
     return EXIT_BAD_INPUT if failed else 0
 
 
@@ -420,7 +416,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _fail(message: str, status: int) -> int:
-    print(f"{PROG}: error: {_sentence(message)}", file=sys.stderr)
+    print(f"{PROG}: error: {one_sentence(message)}", file=sys.stderr)
     return status
 
 

@@ -41,6 +41,7 @@ import graphviz
 import numpy as np
 
 from diagram_gen import animate, deps, export, registry, targets
+from diagram_gen.layers import one_sentence
 from diagram_gen.site_data import count, spoken_list
 from diagram_gen.style import THEMES, Theme, theme_context
 
@@ -499,7 +500,7 @@ def plan_slides(
             if not own:
                 raise
             refusals.append(refusal)
-            kept.append(f"{spec.id} keeps its own example: {_sentence(refusal)}")
+            kept.append(f"{spec.id} keeps its own example: {one_sentence(refusal)}")
             own = {}
             data = spec.data({})
         resolved.append((planned, spec, data, own))
@@ -541,14 +542,14 @@ def plan_slides(
         except targets.TooMuchForTarget as refusal:
             parts = spec.part_names(data)
             if not parts:
-                _warn(warn, f"{spec.id} is left out: {_sentence(refusal)}")
+                _warn(warn, f"{spec.id} is left out: {one_sentence(refusal)}")
                 continue
             built = []
             for part in parts:
                 try:
                     built.append((part, unit(part)))
                 except targets.TooMuchForTarget as why:
-                    _warn(warn, f"{spec.id}'s part {part} is left out: {_sentence(why)}")
+                    _warn(warn, f"{spec.id}'s part {part} is left out: {one_sentence(why)}")
         for n, (part, (shown, done)) in enumerate(built, 1):
             title = planned.title if part is None else f"{planned.title} ({n}/{len(built)})"
             notes = spec.speaker_notes(data)
@@ -593,11 +594,6 @@ def prune_cache(cache: Path, theme_name: str) -> None:
     for path in cache.glob(f"*-{theme_name}-*.pickle"):
         if path not in _USED:
             path.unlink(missing_ok=True)
-
-
-def _sentence(error: Exception) -> str:
-    text = " ".join(str(error).split())
-    return text if text.endswith(".") else text + "."
 
 
 def _warn(warn: Callable[[str], None] | None, message: str) -> None:

@@ -108,13 +108,6 @@ def combinations() -> list[Combination]:
     return found
 
 
-def sentence(message: str) -> str:
-    """An error message as the command line prints it: one line, ending in a full stop
-    (as ``diagram_gen.cli``, which this module cannot import without matplotlib)."""
-    message = " ".join(str(message).split())
-    return message if message.endswith(".") else message + "."
-
-
 @dataclass(frozen=True)
 class Layer:
     """A valid combination, computed: names, values and the matrix structure.
@@ -154,7 +147,7 @@ def compute(combination: Combination) -> Layer | str:
             return _conv_layer(c)
         return _transposed_layer(c)
     except ValueError as error:
-        return sentence(str(error))
+        return layers.one_sentence(error)
 
 
 def _conv_layer(c: Combination) -> Layer:

@@ -75,6 +75,12 @@ def _fmt(value: object) -> str:
     return " ".join(text.split())
 
 
+def one_sentence(message: object) -> str:
+    """An error message as the command line prints it: one line, ending in a full stop."""
+    text = " ".join(str(message).split())
+    return text if text.endswith(".") else text + "."
+
+
 def _is_int(value: object) -> bool:
     """Tell Python and numpy integers (True) from bools and everything else (False)."""
     return isinstance(value, (int, np.integer)) and not isinstance(value, (bool, np.bool_))

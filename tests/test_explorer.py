@@ -18,7 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 import pytest
 
-from diagram_gen import cli, explorer, layers
+from diagram_gen import explorer, layers
 from diagram_gen.examples import conv_example, format_number
 
 KEYS = ("data-dg-step", "data-dg-input", "data-dg-weight")
@@ -120,7 +120,7 @@ def test_every_combination_draws_the_layer_math(files: dict[str, bytes], mode: s
         try:
             drawn = reference(c)
         except ValueError as error:
-            reason = cli._sentence(str(error))
+            reason = layers.one_sentence(error)
             # The refusal is exactly the layers' sentence, and nothing is drawn.
             assert entry == {"valid": False, "reason": reason}, c.slug
             assert f'role="alert">{reason}</p>' in text.replace("&#x27;", "'"), c.slug

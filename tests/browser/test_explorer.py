@@ -7,7 +7,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from diagram_gen import cli, explorer, layers
+from diagram_gen import explorer, layers
 
 from .test_browser import is_local, record_console
 
@@ -47,7 +47,7 @@ def expected_size(c: explorer.Combination) -> int | str:
             )
         side = layers.conv(x, w, **kwargs).shape[1]
     except ValueError as error:
-        return cli._sentence(str(error))
+        return layers.one_sentence(error)
     if c.padding == "same":  # the size functions take numbers: "same" keeps the size
         return side
     return layers.conv_output_size(c.n, c.kernel, c.stride, c.padding, c.dilation)
